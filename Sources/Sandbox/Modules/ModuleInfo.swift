@@ -1,0 +1,136 @@
+import WasmParser
+
+/// Facts read straight from a module's sections with WasmKit's public parser:
+/// its description and the numbers limits are checked against.
+struct ModuleInfo: Sendable {
+    let description: ModuleDescription
+    /// Function type of each import, in import order (functions only), for stubbing.
+    let importedFunctionTypes: [(module: String, name: String, signature: FunctionSignature)]
+    /// Initial size of each memory (imported and defined), in bytes.
+    let initialMemoryBytes: [UInt64]
+    /// Initial element count of each table.
+    let initialTableElements: [UInt64]
+
+    /// Walks the sections of a binary module.
+    /// - Throws: the parser's error, for the caller to map to `invalid_module`.
+    init(bytes: [UInt8], features: WasmFeatureSet) throws {
+        var parser = Parser(bytes: bytes, features: features)
+        var types: [FunctionType?] = []
+        var imports: [Import] = []
+        var definedFunctionTypes: [TypeIndex] = []
+        var tables: [TableType] = []
+        var memories: [Limits] = []
+        var globals: [GlobalType] = []
+        var tags: [TypeIndex] = []
+        var exports: [Export] = []
+        while let payload = try parser.parseNext() {
+            switch payload {
+            case .typeSection(let groups):
+                for group in groups {
+                    for subtype in group.types {
+                        if case .function(let type) = subtype.body { types.append(type) } else { types.append(nil) }
+                    }
+                }
+            case .importSection(let entries): imports = entries
+            case .functionSection(let indices): definedFunctionTypes = indices
+            case .tableSection(let entries): tables += entries.map(\.type)
+            case .memorySection(let entries): memories += entries.map(\.type)
+            case .globalSection(let entries): globals += entries.map(\.type)
+            case .tagSection(let entries): tags += entries.map(\.type)
+            case .exportSection(let entries): exports = entries
+            default: break
+            }
+        }
+        func signature(_ index: TypeIndex) -> FunctionSignature {
+            let type = Int(index) < types.count ? types[Int(index)] : nil
+            return FunctionSignature(
+                params: (type?.parameters ?? []).map(WasmValueType.init),
+                results: (type?.results ?? []).map(WasmValueType.init))
+        }
+        var functionTypes: [TypeIndex] = []
+        var importTables: [TableType] = []
+        var importMemories: [Limits] = []
+        var importGlobals: [GlobalType] = []
+        var importTags: [TypeIndex] = []
+        var described: [ModuleDescription.Import] = []
+        var stubs: [(String, String, FunctionSignature)] = []
+        for entry in imports {
+            let entity: ModuleDescription.Entity
+            switch entry.descriptor {
+            case .function(let index):
+                functionTypes.append(index)
+                entity = .function(signature(index))
+                stubs.append((entry.module, entry.name, signature(index)))
+            case .table(let type):
+                importTables.append(type)
+                entity = .table(element: Self.name(of: type.elementType), min: type.limits.min, max: type.limits.max)
+            case .memory(let limits):
+                importMemories.append(limits)
+                entity = .memory(min: limits.min, max: limits.max)
+            case .global(let type):
+                importGlobals.append(type)
+                entity = .global(type: WasmValueType(type.valueType), mutable: type.mutability == .variable)
+            case .tag(let index):
+                importTags.append(index)
+                entity = .tag(signature(index))
+            }
+            described.append(.init(module: entry.module, name: entry.name, entity: entity))
+        }
+        functionTypes += definedFunctionTypes
+        let allTables = importTables + tables
+        let allMemories = importMemories + memories
+        let allGlobals = importGlobals + globals
+        let allTags = importTags + tags
+        let describedExports = exports.map { export -> ModuleDescription.Export in
+            let entity: ModuleDescription.Entity
+            switch export.descriptor {
+            case .function(let index):
+                entity = .function(Int(index) < functionTypes.count ? signature(functionTypes[Int(index)]) : .init(params: [], results: []))
+            case .table(let index):
+                let type = Int(index) < allTables.count ? allTables[Int(index)] : TableType(elementType: .funcRef, limits: .init(min: 0))
+                entity = .table(element: Self.name(of: type.elementType), min: type.limits.min, max: type.limits.max)
+            case .memory(let index):
+                let limits = Int(index) < allMemories.count ? allMemories[Int(index)] : Limits(min: 0)
+                entity = .memory(min: limits.min, max: limits.max)
+            case .global(let index):
+                let type = Int(index) < allGlobals.count ? allGlobals[Int(index)] : GlobalType(mutability: .constant, valueType: .i32)
+                entity = .global(type: WasmValueType(type.valueType), mutable: type.mutability == .variable)
+            case .tag(let index):
+                entity = .tag(Int(index) < allTags.count ? signature(allTags[Int(index)]) : .init(params: [], results: []))
+            }
+            return .init(name: export.name, entity: entity)
+        }
+        description = ModuleDescription(exports: describedExports, imports: described)
+        importedFunctionTypes = stubs
+        initialMemoryBytes = allMemories.map { $0.min.multipliedReportingOverflow(by: 65536).overflow ? .max : $0.min * 65536 }
+        initialTableElements = allTables.map(\.limits.min)
+    }
+
+    static func name(of type: ReferenceType) -> String {
+        switch type.heapType {
+        case .abstract(.funcRef): "funcref"
+        case .abstract(.externRef): "externref"
+        case .abstract(.exnRef): "exnref"
+        default: "ref"
+        }
+    }
+}
+
+extension WasmValueType {
+    /// Maps WasmKit's value type to the API's names.
+    init(_ type: ValueType) {
+        switch type {
+        case .i32: self = .i32
+        case .i64: self = .i64
+        case .f32: self = .f32
+        case .f64: self = .f64
+        case .v128: self = .v128
+        case .ref(let reference):
+            switch reference.heapType {
+            case .abstract(.funcRef): self = .funcref
+            case .abstract(.externRef): self = .externref
+            default: self = .otherRef
+            }
+        }
+    }
+}
