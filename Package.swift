@@ -30,6 +30,8 @@ let package = Package(
         ),
         // The tiny C shim: non-variadic wrappers around libmicrohttpd's variadic entry points.
         .target(name: "CMicroHTTPD", dependencies: ["CLibMicroHTTPD"]),
+        // pthread_getattr_np for the reentrancy guard's native stack check.
+        .target(name: "CStackBounds"),
         .target(
             name: "HTTPServer",
             dependencies: ["CMicroHTTPD"],
@@ -46,6 +48,7 @@ let package = Package(
         .target(
             name: "Sandbox",
             dependencies: [
+                "CStackBounds",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),

@@ -1,3 +1,4 @@
+import WasmKit
 import WasmParser
 
 /// Facts read straight from a module's sections with WasmKit's public parser:
@@ -19,7 +20,7 @@ struct ModuleInfo: Sendable {
         var imports: [Import] = []
         var definedFunctionTypes: [TypeIndex] = []
         var tables: [TableType] = []
-        var memories: [Limits] = []
+        var memories: [WasmParser.Limits] = []
         var globals: [GlobalType] = []
         var tags: [TypeIndex] = []
         var exports: [Export] = []
@@ -44,12 +45,12 @@ struct ModuleInfo: Sendable {
         func signature(_ index: TypeIndex) -> FunctionSignature {
             let type = Int(index) < types.count ? types[Int(index)] : nil
             return FunctionSignature(
-                params: (type?.parameters ?? []).map(WasmValueType.init),
-                results: (type?.results ?? []).map(WasmValueType.init))
+                params: (type?.parameters ?? []).map { WasmValueType($0) },
+                results: (type?.results ?? []).map { WasmValueType($0) })
         }
         var functionTypes: [TypeIndex] = []
         var importTables: [TableType] = []
-        var importMemories: [Limits] = []
+        var importMemories: [WasmParser.Limits] = []
         var importGlobals: [GlobalType] = []
         var importTags: [TypeIndex] = []
         var described: [ModuleDescription.Import] = []
@@ -87,10 +88,10 @@ struct ModuleInfo: Sendable {
             case .function(let index):
                 entity = .function(Int(index) < functionTypes.count ? signature(functionTypes[Int(index)]) : .init(params: [], results: []))
             case .table(let index):
-                let type = Int(index) < allTables.count ? allTables[Int(index)] : TableType(elementType: .funcRef, limits: .init(min: 0))
+                let type = Int(index) < allTables.count ? allTables[Int(index)] : TableType(elementType: .funcRef, limits: WasmParser.Limits(min: 0))
                 entity = .table(element: Self.name(of: type.elementType), min: type.limits.min, max: type.limits.max)
             case .memory(let index):
-                let limits = Int(index) < allMemories.count ? allMemories[Int(index)] : Limits(min: 0)
+                let limits = Int(index) < allMemories.count ? allMemories[Int(index)] : WasmParser.Limits(min: 0)
                 entity = .memory(min: limits.min, max: limits.max)
             case .global(let index):
                 let type = Int(index) < allGlobals.count ? allGlobals[Int(index)] : GlobalType(mutability: .constant, valueType: .i32)

@@ -1,0 +1,127 @@
+import Foundation
+@_spi(Fuzzing) import WasmKit
+
+/// Runs one invocation in a fresh store and instance. Call on a worker thread
+/// with the configured stack: guest code and every crossing run on it.
+public struct Invoker: Sendable {
+    let configuration: SandboxConfiguration
+    let engine: Engine
+
+    /// Creates an invoker with its own metered engine.
+    public init(configuration: SandboxConfiguration) {
+        self.configuration = configuration
+        self.engine = configuration.makeEngine()
+    }
+
+    /// Runs `request` against `module`; nothing survives the call.
+    public func run(
+        _ request: InvocationRequest, module: CompiledModule, directory: any ModuleDirectory
+    ) -> Result<InvocationResult, InvocationFailure> {
+        let started = Watchdog.now()
+        let limits = request.limits
+        let store = Store(engine: engine)
+        store.resourceLimiter = GrowthLimiter(limits: limits)
+        // The budget is set before instantiating: a start function runs there.
+        store.fuel = Fuel(remaining: limits.fuel)
+        let ticket = Watchdog.shared.watch(store, milliseconds: limits.timeoutMilliseconds)
+        let context = InvocationContext(
+            store: store, directory: directory, request: request,
+            nativeStackReserve: configuration.nativeStackReserveBytes)
+        context.timedOut = { ticket.fired.load(ordering: .relaxed) }
+
+        let outcome: Result<[Value], SandboxError> = execute(request, module: module, context: context)
+        Watchdog.shared.release(ticket)
+
+        let remaining = store.fuel?.remaining ?? 0
+        let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
+        let micros = Int((Watchdog.now() - started) / 1000)
+        switch outcome {
+        case .success(let values):
+            return .success(result(values.map(ValueBridge.fromWasmKit), context: context, module: module,
+                                   fuelUsed: fuelUsed, micros: micros))
+        case .failure(var error):
+            if ticket.fired.load(ordering: .relaxed), error.isFuelOrHostStop {
+                error = .timeout(milliseconds: limits.timeoutMilliseconds)
+            }
+            return .failure(InvocationFailure(
+                error: error, fuelUsed: fuelUsed, durationMicroseconds: micros,
+                crossings: context.reentrancy.crossings))
+        }
+    }
+
+    private func execute(
+        _ request: InvocationRequest, module: CompiledModule, context: InvocationContext
+    ) -> Result<[Value], SandboxError> {
+        guard let signature = module.description.function(named: request.export) else {
+            if let other = module.description.exports.first(where: { $0.name == request.export }) {
+                return .failure(.notAFunction(name: request.export, kind: other.entity.kind))
+            }
+            return .failure(.exportNotFound(name: request.export, functions: module.description.functionNames))
+        }
+        guard request.arguments.map(\.type) == signature.params else {
+            return .failure(.badArgs(
+                "\(signature.display(name: request.export)) takes \(signature.params.count) arguments, "
+                    + "got \(request.arguments.count)"))
+        }
+        do {
+            let instance = try context.instantiate(module)
+            context.instances[module.id] = instance
+            guard let function = instance.exports[function: request.export] else {
+                return .failure(.exportNotFound(name: request.export, functions: module.description.functionNames))
+            }
+            let frame = Frame(moduleID: module.id, export: request.export, arguments: request.arguments)
+            return .success(try context.enter(function, frame: frame))
+        } catch {
+            return .failure(Self.map(error, limits: request.limits))
+        }
+    }
+
+    /// Maps whatever a guest run threw to the Sandbox's error.
+    static func map(_ error: any Error, limits: Limits) -> SandboxError {
+        switch error {
+        case let trip as ReentrancyTrip:
+            return .reentrancyLoop(reason: trip.reason, chain: trip.chain)
+        case let trap as HostTrap:
+            return .trap(detail: trap.message, backtrace: [])
+        case let sandbox as SandboxError:
+            return sandbox
+        case let trap as Trap:
+            let (kind, backtrace) = TrapClassifier.classify(trap.description)
+            switch kind {
+            case .outOfFuel: return .fuelExhausted(limit: limits.fuel)
+            case .callStackExhausted: return .trap(detail: "call stack exhausted", backtrace: backtrace)
+            case .initialSizeOverLimit(let message): return .limitExceeded(message)
+            case .other(let message): return .trap(detail: message, backtrace: backtrace)
+            }
+        default:
+            // Uncaught wasm exceptions and WasmKit errors raised while running.
+            return .trap(detail: ModuleCompiler.clean("\(error)"), backtrace: [])
+        }
+    }
+
+    private func result(
+        _ values: [WasmValue], context: InvocationContext, module: CompiledModule, fuelUsed: UInt64, micros: Int
+    ) -> InvocationResult {
+        let streams = context.streams
+        return InvocationResult(
+            results: values,
+            output: streams.output.used ? streams.output.bytes : nil,
+            logs: streams.logsUsed ? streams.logs : nil,
+            stdout: module.usesWASI ? streams.stdout.bytes : nil,
+            stderr: module.usesWASI ? streams.stderr.bytes : nil,
+            exitCode: module.usesWASI ? context.exitCode : nil,
+            truncated: streams.truncatedStreams,
+            fuelUsed: fuelUsed, durationMicroseconds: micros, crossings: context.reentrancy.crossings)
+    }
+}
+
+extension SandboxError {
+    /// Errors that a deadline stop shows up as: the fuel trap, or a host function refusing.
+    var isFuelOrHostStop: Bool {
+        switch self {
+        case .fuelExhausted: true
+        case .trap(let detail, _): detail == "deadline passed"
+        default: false
+        }
+    }
+}

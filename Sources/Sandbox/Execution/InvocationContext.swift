@@ -1,0 +1,110 @@
+import WasmKit
+
+/// The state of one running invocation: its store, the chain of guest entries,
+/// captured output, and the instances `host.invoke` created.
+///
+/// Confined to the worker thread that runs the invocation. Host functions are
+/// created per invocation and capture this context `unowned`: the store owns
+/// them and this context owns the store, so there is no cycle.
+final class InvocationContext {
+    let store: Store
+    let directory: any ModuleDirectory
+    let input: [UInt8]
+    let streams: CapturedStreams
+    let limits: Limits
+    var reentrancy: ReentrancyGuard
+    /// One instance per module for `host.invoke`, created on first use.
+    var instances: [String: Instance] = [:]
+    /// Exit code of a WASI program (0 when `_start` returns).
+    var exitCode: Int32 = 0
+    /// The deadline has passed; host functions refuse to go on.
+    var timedOut: () -> Bool = { false }
+
+    init(store: Store, directory: any ModuleDirectory, request: InvocationRequest, nativeStackReserve: Int) {
+        self.store = store
+        self.directory = directory
+        self.input = request.input
+        self.limits = request.limits
+        self.streams = CapturedStreams(cap: request.limits.maxOutputBytes)
+        self.reentrancy = ReentrancyGuard(
+            maxDepth: request.limits.maxReentrancyDepth, stack: NativeStack(reserve: nativeStackReserve))
+    }
+
+    /// Instantiates `module` in this invocation's store with imports bound to this invocation.
+    func instantiate(_ module: CompiledModule) throws -> Instance {
+        try ModuleCompiler.checkInitialSizes(module.info, limits: limits)
+        var imports = Imports()
+        for stub in module.info.importedFunctionTypes where stub.module == ProvidedImports.hostModule {
+            imports.define(module: stub.module, name: stub.name, hostFunction(stub.name, moduleID: module.id))
+        }
+        if module.usesWASI {
+            try WASISupport.link(into: &imports, context: self, module: module)
+        }
+        return try module.module.instantiate(store: store, imports: imports)
+    }
+
+    /// Calls `function` as a new frame on the chain.
+    func enter(_ function: Function, frame: Frame) throws -> [Value] {
+        try reentrancy.enter(frame) { [directory] id in directory.label(for: id) }
+        defer { reentrancy.exit() }
+        return try function.invoke(frame.arguments.map(ValueBridge.toWasmKit))
+    }
+
+    private func hostFunction(_ name: String, moduleID: String) -> Function {
+        let signature = ProvidedImports.host[name] ?? FunctionSignature(params: [], results: [])
+        return Function(store: store, type: signature.wasmKitType) { [unowned self] caller, arguments in
+            try self.host(name, moduleID: moduleID, caller: caller, arguments: arguments)
+        }
+    }
+
+    private func host(_ name: String, moduleID: String, caller: borrowing Caller, arguments: [Value]) throws -> [Value] {
+        switch name {
+        case "log":
+            try CallerMemory(caller).read(arguments[0], arguments[1]) { streams.log($0) }
+            return []
+        case "output_write":
+            try CallerMemory(caller).read(arguments[0], arguments[1]) { streams.output.append($0, cap: streams.cap) }
+            return []
+        case "input_size":
+            return [.i32(UInt32(truncatingIfNeeded: input.count))]
+        case "input_read":
+            let count = try CallerMemory(caller).write(input, at: arguments[0], limit: arguments[1])
+            return [.i32(UInt32(count))]
+        case "call":
+            guard let instance = caller.instance else { throw HostTrap("host.call: no calling instance") }
+            let export = try CallerMemory(caller).string(arguments[0], arguments[1])
+            return try callExport(export, of: instance, moduleID: moduleID, argument: arguments[2], via: "host.call")
+        case "invoke":
+            let memory = CallerMemory(caller)
+            let ref = try memory.string(arguments[0], arguments[1])
+            let export = try memory.string(arguments[2], arguments[3])
+            if timedOut() { throw HostTrap("deadline passed") }
+            guard let target = try directory.compiledModule(for: ref) else {
+                throw HostTrap("host.invoke: no module '\(ref)'")
+            }
+            let instance = try instances[target.id] ?? {
+                let created = try instantiate(target)
+                instances[target.id] = created
+                return created
+            }()
+            return try callExport(export, of: instance, moduleID: target.id, argument: arguments[4], via: "host.invoke")
+        default:
+            throw HostTrap("host.\(name) is not provided")
+        }
+    }
+
+    private func callExport(
+        _ export: String, of instance: Instance, moduleID: String, argument: Value, via entry: String
+    ) throws -> [Value] {
+        if timedOut() { throw HostTrap("deadline passed") }
+        guard let function = instance.exports[function: export] else {
+            throw HostTrap("\(entry): module \(directory.label(for: moduleID)) has no function export '\(export)'")
+        }
+        let expected = FunctionType(parameters: [.i64], results: [.i64])
+        guard function.type == expected else {
+            throw HostTrap("\(entry): export '\(export)' is not (i64) -> i64")
+        }
+        guard case .i64(let bits) = argument else { throw HostTrap("\(entry): argument is not i64") }
+        return try enter(function, frame: Frame(moduleID: moduleID, export: export, arguments: [.i64(bits)]))
+    }
+}

@@ -1,0 +1,81 @@
+import CStackBounds
+
+/// One entry into a guest export.
+struct Frame: Equatable {
+    let moduleID: String
+    let export: String
+    let arguments: [WasmValue]
+}
+
+/// The chain of guest entries of one invocation: the root call, then every
+/// `host.call` and `host.invoke` still running.
+///
+/// Entering a frame equal to one on the chain is a loop (`repeat`); a chain
+/// deeper than the limit, or a native stack running low, is one too (`depth`).
+/// Either way the guard throws ``ReentrancyTrip``, which no guest can catch.
+struct ReentrancyGuard {
+    let maxDepth: Int
+    let stack: NativeStack
+    private(set) var chain: [Frame] = []
+    /// Crossings host→guest so far (root excluded), for metrics.
+    private(set) var crossings = 0
+
+    init(maxDepth: Int, stack: NativeStack) {
+        self.maxDepth = maxDepth
+        self.stack = stack
+    }
+
+    /// Pushes `frame`, or throws when entering it would be a loop.
+    /// - Parameter label: names a module id for the chain (first name or short id).
+    mutating func enter(_ frame: Frame, label: (String) -> String) throws(ReentrancyTrip) {
+        if !chain.isEmpty { crossings += 1 }
+        let reason: LoopReason?
+        if chain.contains(frame) {
+            reason = .repeatedFrame
+        } else if chain.count + 1 > maxDepth || !stack.hasRoom() {
+            reason = .depth
+        } else {
+            reason = nil
+        }
+        if let reason {
+            let labels = (chain + [frame]).map { frame in
+                "\(label(frame.moduleID)).\(frame.export)(\(frame.arguments.map(\.label).joined(separator: ", ")))"
+            }
+            throw ReentrancyTrip(reason: reason, chain: labels)
+        }
+        chain.append(frame)
+    }
+
+    /// Pops the innermost frame.
+    mutating func exit() {
+        chain.removeLast()
+    }
+}
+
+/// The current thread's native stack, read once per invocation.
+///
+/// Each host→guest crossing uses native stack that WasmKit does not bound; the
+/// guard refuses a crossing when less than `reserve` bytes are left.
+struct NativeStack {
+    let lowestAddress: UInt
+    let reserve: Int
+
+    /// Reads the bounds of the calling thread's stack.
+    init(reserve: Int) {
+        self.reserve = reserve
+        var base: UnsafeMutableRawPointer?
+        var size = 0
+        lowestAddress = wh_current_thread_stack(&base, &size) == 0 ? UInt(bitPattern: base) : 0
+    }
+
+    /// Bytes between the current stack pointer and the end of the stack.
+    @inline(never)
+    func remaining() -> Int {
+        var marker: UInt8 = 0
+        let here = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+        guard lowestAddress > 0, here > lowestAddress else { return .max }
+        return Int(here - lowestAddress)
+    }
+
+    func hasRoom() -> Bool { remaining() > reserve }
+}

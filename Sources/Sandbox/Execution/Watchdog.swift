@@ -1,0 +1,84 @@
+import Foundation
+import Synchronization
+import WasmKit
+
+/// Stops a running guest at its deadline by emptying its store's fuel.
+///
+/// WasmKit has no interrupt API and a fuel trap cannot be resumed, so the
+/// watchdog thread sets the running store's remaining fuel to zero; the
+/// interpreter reads that cell on every fuel charge and traps "out of fuel"
+/// within microseconds, which the invocation reports as `timeout`.
+///
+/// That one write is a data race under Swift's memory model: the interpreter
+/// reads the cell without synchronisation. It is confined to this type: the
+/// store is touched only while the invocation is registered (under `lock`), the
+/// write is a single aligned 64-bit store, and the only effect of a torn or late
+/// read would be to stop a few instructions later.
+final class Watchdog: @unchecked Sendable {
+    // Safety: `entries` is guarded by `lock`; the thread is started once.
+    final class Ticket: @unchecked Sendable {
+        // Safety: `store` is set and cleared under the watchdog's lock, and read only
+        // there; `fired` is atomic.
+        fileprivate var store: Store?
+        let deadline: UInt64
+        let fired = Atomic<Bool>(false)
+        fileprivate init(store: Store, deadline: UInt64) {
+            self.store = store
+            self.deadline = deadline
+        }
+    }
+
+    static let shared = Watchdog()
+    private let lock = NSCondition()
+    private var entries: [ObjectIdentifier: Ticket] = [:]
+
+    private init() {
+        let thread = Thread { [unowned self] in self.loop() }
+        thread.name = "wasmhost-watchdog"
+        thread.stackSize = 256 << 10
+        thread.start()
+    }
+
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    /// Starts watching `store` until `milliseconds` from now.
+    func watch(_ store: Store, milliseconds: Int) -> Ticket {
+        let ticket = Ticket(store: store, deadline: Self.now() + UInt64(max(0, milliseconds)) * 1_000_000)
+        lock.lock()
+        entries[ObjectIdentifier(ticket)] = ticket
+        lock.signal()
+        lock.unlock()
+        return ticket
+    }
+
+    /// Stops watching; after this returns the watchdog never touches the store.
+    func release(_ ticket: Ticket) {
+        lock.lock()
+        entries[ObjectIdentifier(ticket)] = nil
+        ticket.store = nil
+        lock.unlock()
+    }
+
+    private func loop() {
+        lock.lock()
+        while true {
+            let now = Self.now()
+            var next = UInt64.max
+            for ticket in entries.values {
+                if ticket.deadline <= now {
+                    ticket.fired.store(true, ordering: .sequentiallyConsistent)
+                    ticket.store?.fuel = Fuel(remaining: 0)
+                    entries[ObjectIdentifier(ticket)] = nil
+                } else {
+                    next = min(next, ticket.deadline)
+                }
+            }
+            if next == .max {
+                lock.wait()
+            } else {
+                let seconds = Double(next - now) / 1e9
+                _ = lock.wait(until: Date(timeIntervalSinceNow: seconds))
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// Finds stored modules for `host.invoke` and names them in reentrancy chains.
+public protocol ModuleDirectory: Sendable {
+    /// The compiled module for an id or name, or `nil` when there is none.
+    func compiledModule(for ref: String) throws(SandboxError) -> CompiledModule?
+    /// `LABEL` of a chain frame: the module's first name in sort order, or the
+    /// first 12 characters of its id.
+    func label(for id: String) -> String
+}
+
+/// WASI settings of one invocation.
+public struct WASIOptions: Sendable {
+    public var args: [String]?
+    public var environment: [String: String]
+    public var stdin: [UInt8]
+
+    /// Creates options; `args` default to `[export name]`.
+    public init(args: [String]? = nil, environment: [String: String] = [:], stdin: [UInt8] = []) {
+        self.args = args
+        self.environment = environment
+        self.stdin = stdin
+    }
+}
+
+/// One invocation to run.
+public struct InvocationRequest: Sendable {
+    public var export: String
+    public var arguments: [WasmValue]
+    public var input: [UInt8]
+    public var limits: Limits
+    public var wasi: WASIOptions
+
+    /// Creates a request.
+    public init(export: String, arguments: [WasmValue], input: [UInt8] = [], limits: Limits, wasi: WASIOptions = .init()) {
+        self.export = export
+        self.arguments = arguments
+        self.input = input
+        self.limits = limits
+        self.wasi = wasi
+    }
+}
+
+/// What a finished invocation produced. Optional members are `nil` when the
+/// guest did not use the matching interface.
+public struct InvocationResult: Sendable {
+    public var results: [WasmValue]
+    public var output: [UInt8]?
+    public var logs: [String]?
+    public var stdout: [UInt8]?
+    public var stderr: [UInt8]?
+    public var exitCode: Int32?
+    public var truncated: [String]
+    public var fuelUsed: UInt64
+    public var durationMicroseconds: Int
+    /// Host→guest crossings (`host.call`/`host.invoke`) made.
+    public var crossings: Int
+}
+
+/// A failed invocation: the error plus what was measured before it.
+public struct InvocationFailure: Error, Sendable {
+    public let error: SandboxError
+    public let fuelUsed: UInt64
+    public let durationMicroseconds: Int
+    public let crossings: Int
+}

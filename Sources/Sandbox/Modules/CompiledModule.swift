@@ -1,0 +1,21 @@
+import WasmKit
+
+/// A module parsed, validated and described once, ready to instantiate any
+/// number of times. Immutable and shareable across threads.
+public struct CompiledModule: Sendable {
+    /// The module's id (SHA-256 of its binary).
+    public let id: String
+    /// Size of the binary in bytes.
+    public let size: Int
+    /// Exports and imports with their types.
+    public let description: ModuleDescription
+    /// True when the module imports WASI preview 1.
+    public let usesWASI: Bool
+    /// Parsed WasmKit module; holds no per-instance state.
+    let module: Module
+    let info: ModuleInfo
+
+    /// Approximate memory this entry keeps alive, for the cache's byte budget:
+    /// the binary and the parsed structures that reference it.
+    public var costBytes: Int { size * 3 + 16 * 1024 }
+}

@@ -1,0 +1,113 @@
+import WAT
+@_spi(Fuzzing) import WasmKit
+import WasmParser
+
+/// Turns uploaded bytes into a validated ``CompiledModule``.
+public struct ModuleCompiler: Sendable {
+    let configuration: SandboxConfiguration
+    /// Eager engine used only to validate every function body at upload.
+    let validationEngine: Engine
+
+    /// Creates a compiler for the given sandbox settings.
+    public init(configuration: SandboxConfiguration) {
+        self.configuration = configuration
+        self.validationEngine = configuration.makeEngine(compilation: .eager)
+    }
+
+    /// The binary form of an upload: the bytes themselves when they start with
+    /// `\0asm`, otherwise the assembled WAT text.
+    public func binary(from upload: [UInt8]) throws(SandboxError) -> [UInt8] {
+        if upload.starts(with: [0x00, 0x61, 0x73, 0x6D]) { return upload }
+        guard let text = String(validating: upload, as: UTF8.self) else {
+            throw .invalidModule("neither a WebAssembly binary (no \\0asm header) nor UTF-8 WAT text")
+        }
+        do {
+            return try wat2wasm(text, features: SandboxConfiguration.features)
+        } catch {
+            throw .invalidWAT(Self.clean("\(error)"))
+        }
+    }
+
+    /// Parses, checks imports and limits, and validates every function body.
+    public func compile(binary: [UInt8], id: String) throws(SandboxError) -> CompiledModule {
+        let module: Module
+        let info: ModuleInfo
+        do {
+            module = try parseWasm(bytes: binary, features: SandboxConfiguration.features)
+            info = try ModuleInfo(bytes: binary, features: SandboxConfiguration.features)
+        } catch {
+            throw .invalidModule(Self.clean("\(error)"))
+        }
+        try ProvidedImports.check(info.description.imports)
+        try Self.checkInitialSizes(info, limits: configuration.limits)
+        try validateBodies(module, info: info)
+        return CompiledModule(
+            id: id, size: binary.count, description: info.description,
+            usesWASI: info.description.imports.contains { $0.module == ProvidedImports.wasiModule },
+            module: module, info: info)
+    }
+
+    /// Refuses a module whose initial memory or table is over the configured limits.
+    static func checkInitialSizes(_ info: ModuleInfo, limits: Limits) throws(SandboxError) {
+        if let largest = info.initialMemoryBytes.max(), largest > UInt64(limits.maxMemoryBytes) {
+            throw .limitExceeded(
+                "initial memory of \(largest) bytes exceeds limits.max_memory_bytes (\(limits.maxMemoryBytes))")
+        }
+        if let largest = info.initialTableElements.max(), largest > UInt64(limits.maxTableElements) {
+            throw .limitExceeded(
+                "initial table of \(largest) elements exceeds limits.max_table_elements (\(limits.maxTableElements))")
+        }
+    }
+
+    /// `parseWasm` decodes sections only; bodies are type-checked when translated.
+    /// An eager instantiation with stub imports (and no start function) translates
+    /// every body now, so a bad module is refused at upload rather than on first call.
+    private func validateBodies(_ module: Module, info: ModuleInfo) throws(SandboxError) {
+        var module = module
+        module.dropStartFunction()
+        let store = Store(engine: validationEngine)
+        store.resourceLimiter = GrowthLimiter(limits: configuration.limits)
+        var imports = Imports()
+        for stub in info.importedFunctionTypes {
+            let function = Function(store: store, type: stub.signature.wasmKitType) { _, _ in
+                throw HostTrap("import called during validation")
+            }
+            imports.define(module: stub.module, name: stub.name, function)
+        }
+        do {
+            _ = try module.instantiate(store: store, imports: imports)
+        } catch let trap as Trap {
+            // A valid module whose segments do not fit traps at every instantiation;
+            // that is the module's behaviour, reported when it is invoked.
+            _ = trap
+        } catch {
+            throw .invalidModule(Self.clean("\(error)"))
+        }
+    }
+
+    /// Error texts without Swift type prefixes.
+    static func clean(_ text: String) -> String {
+        text.split(separator: "\n").first.map(String.init) ?? text
+    }
+}
+
+extension FunctionSignature {
+    /// The WasmKit type; only called for signatures made of API value types.
+    var wasmKitType: FunctionType {
+        FunctionType(parameters: params.map(\.wasmKitType), results: results.map(\.wasmKitType))
+    }
+}
+
+extension WasmValueType {
+    var wasmKitType: ValueType {
+        switch self {
+        case .i32: .i32
+        case .i64: .i64
+        case .f32: .f32
+        case .f64: .f64
+        case .v128: .v128
+        case .funcref, .otherRef: .ref(.funcRef)
+        case .externref: .ref(.externRef)
+        }
+    }
+}
