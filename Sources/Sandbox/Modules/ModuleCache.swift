@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Synchronization
 
 /// Counters the cache keeps for metrics.
@@ -50,14 +51,17 @@ public final class ModuleCache: Sendable {
             case .ready(let module, _):
                 state.slots[id] = .ready(module, lastUse: state.tick)
                 state.statistics.hits += 1
+                Counter(label: "wasmhost_module_cache_hits_total").increment()
                 return .hit(module)
             case .loading(let pending):
                 state.statistics.hits += 1
+                Counter(label: "wasmhost_module_cache_hits_total").increment()
                 return .wait(pending)
             case nil:
                 let pending = Pending()
                 state.slots[id] = .loading(pending)
                 state.statistics.misses += 1
+                Counter(label: "wasmhost_module_cache_misses_total").increment()
                 return .load(pending)
             }
         }

@@ -1,0 +1,109 @@
+/// A route of the API, matched from the raw path with each segment percent-decoded.
+enum Route: Equatable {
+    case health
+    case ready
+    case metrics
+    case openAPI
+    case modules
+    case module(ref: String)
+    case invoke(ref: String, export: String)
+
+    /// The template used as a metrics label and in logs (bounded set).
+    var template: String {
+        switch self {
+        case .health: "/healthz"
+        case .ready: "/readyz"
+        case .metrics: "/metrics"
+        case .openAPI: "/openapi.json"
+        case .modules: "/v1/modules"
+        case .module: "/v1/modules/{ref}"
+        case .invoke: "/v1/modules/{ref}/invoke/{export}"
+        }
+    }
+
+    /// Methods this route answers.
+    var allowedMethods: [String] {
+        switch self {
+        case .health, .ready, .metrics, .openAPI: ["GET"]
+        case .modules: ["GET", "POST"]
+        case .module: ["GET", "DELETE"]
+        case .invoke: ["POST"]
+        }
+    }
+
+    /// True for routes under `/v1`, which auth protects.
+    var isAPI: Bool {
+        switch self {
+        case .modules, .module, .invoke: true
+        default: false
+        }
+    }
+
+    /// Every template, for the OpenAPI consistency test.
+    static let templates = ["/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/modules",
+                            "/v1/modules/{ref}", "/v1/modules/{ref}/invoke/{export}"]
+
+    /// Matches a raw path. `nil` when no route has this shape.
+    /// - Throws: `bad_request` for bad percent-encoding in a segment.
+    static func match(_ rawPath: String) throws(APIError) -> Route? {
+        let segments = rawPath.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        switch segments.count {
+        case 1:
+            switch segments.first {
+            case "healthz": return .health
+            case "readyz": return .ready
+            case "metrics": return .metrics
+            case "openapi.json": return .openAPI
+            default: return nil
+            }
+        case 2 where segments.elementsEqual(["v1", "modules"]):
+            return .modules
+        case 3 where segments.prefix(2).elementsEqual(["v1", "modules"]):
+            return .module(ref: try decode(segments[segments.startIndex + 2]))
+        case 5 where segments.prefix(2).elementsEqual(["v1", "modules"]) && segments[segments.startIndex + 3] == "invoke":
+            return .invoke(ref: try decode(segments[segments.startIndex + 2]),
+                           export: try decode(segments[segments.startIndex + 4]))
+        default:
+            return nil
+        }
+    }
+
+    private static func decode(_ segment: Substring) throws(APIError) -> String {
+        guard let decoded = PercentDecoding.decode(segment), !decoded.isEmpty else {
+            throw APIError(.badRequest, "path segment '\(segment.prefix(64))' is empty or has bad percent-encoding")
+        }
+        return decoded
+    }
+}
+
+/// Strict percent-decoding: `%` must be followed by two hex digits and the
+/// result must be valid UTF-8.
+enum PercentDecoding {
+    static func decode<S: StringProtocol>(_ text: S, plusAsSpace: Bool = false) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    return nil
+                }
+                bytes.append(high << 4 | low)
+            } else if plusAsSpace && byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Metrics
+import Sandbox
+
+/// Metric names and labels, in one place. Labels come from bounded sets only:
+/// route templates, methods, statuses, outcomes, reasons; never ids or raw paths.
+enum ServiceMetrics {
+    static func request(route: String, method: String, status: Int) {
+        Counter(label: "wasmhost_http_requests_total",
+                dimensions: [("route", route), ("method", method), ("status", String(status))]).increment()
+    }
+
+    static func invocation(outcome: String, microseconds: Int, fuelUsed: UInt64, crossings: Int) {
+        Timer(label: "wasmhost_invocation_duration_seconds", dimensions: [("outcome", outcome)])
+            .recordMicroseconds(microseconds)
+        Counter(label: "wasmhost_fuel_used_total").increment(by: Int64(clamping: fuelUsed))
+        if crossings > 0 { Counter(label: "wasmhost_host_crossings_total").increment(by: crossings) }
+    }
+
+    static func reentrancyLoop(reason: LoopReason) {
+        Counter(label: "wasmhost_reentrancy_loops_total", dimensions: [("reason", reason.rawValue)]).increment()
+    }
+
+    /// Gauges read from their owners just before a scrape.
+    static func refresh(modules: Int, storedBytes: Int, cache: ModuleCacheStatistics, running: Int, queued: Int) {
+        Gauge(label: "wasmhost_modules_stored").record(modules)
+        Gauge(label: "wasmhost_modules_stored_bytes").record(storedBytes)
+        Gauge(label: "wasmhost_module_cache_bytes").record(cache.bytes)
+        Gauge(label: "wasmhost_module_cache_entries").record(cache.entries)
+        Gauge(label: "wasmhost_invocations_running").record(running)
+        Gauge(label: "wasmhost_admission_queue_depth").record(queued)
+    }
+
+    /// The outcome label of an invocation error.
+    static func outcome(of error: SandboxError) -> String {
+        switch error {
+        case .trap: "trap"
+        case .fuelExhausted: "fuel_exhausted"
+        case .timeout: "timeout"
+        case .reentrancyLoop: "reentrancy_loop"
+        case .overloaded: "overloaded"
+        case .limitExceeded: "limit_exceeded"
+        default: "error"
+        }
+    }
+}

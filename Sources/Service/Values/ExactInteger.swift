@@ -1,0 +1,79 @@
+/// Exact integer reading of argument text, never through a `Double`.
+enum ExactInteger {
+    enum Failure: Error { case notAnInteger, outOfRange }
+
+    /// Reads a JSON number's text ("5", "-5", "5.0", "5e0", "1.5e1") as an exact
+    /// integer: sign and magnitude. Fractions fail; magnitudes ≥ 2^64 are out of range.
+    static func fromJSONNumber(_ text: String) throws(Failure) -> (negative: Bool, magnitude: UInt64) {
+        var utf8 = Substring(text).utf8[...]
+        let negative = utf8.first == UInt8(ascii: "-")
+        if negative { utf8 = utf8.dropFirst() }
+        var digits: [UInt8] = []
+        var exponent = 0
+        var seenPoint = false
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: ".") {
+                seenPoint = true
+            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                let rest = String(decoding: utf8[utf8.index(after: index)...], as: UTF8.self)
+                // Exponents too large to matter are clamped: the value is zero or out of range either way.
+                guard let value = Int(rest.count > 9 ? String(rest.prefix(rest.hasPrefix("-") || rest.hasPrefix("+") ? 10 : 9)) : rest)
+                else { throw .outOfRange }
+                exponent += value
+                break
+            } else {
+                digits.append(byte - 0x30)
+                if seenPoint { exponent -= 1 }
+            }
+            index = utf8.index(after: index)
+        }
+        // Drop leading zeros; trailing zeros move into the exponent.
+        while digits.first == 0 { digits.removeFirst() }
+        while digits.last == 0 { digits.removeLast(); exponent += 1 }
+        if digits.isEmpty { return (negative, 0) }
+        guard exponent >= 0 else { throw .notAnInteger }
+        guard digits.count + exponent <= 20 else { throw .outOfRange }
+        var magnitude: UInt64 = 0
+        for digit in digits + [UInt8](repeating: 0, count: exponent) {
+            let (times, overflowA) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, overflowB) = times.addingReportingOverflow(UInt64(digit))
+            guard !overflowA, !overflowB else { throw .outOfRange }
+            magnitude = sum
+        }
+        return (negative, magnitude)
+    }
+
+    /// Reads a string argument: decimal with an optional `-`, or `0x` hex with an optional `-`.
+    static func fromString(_ text: String) throws(Failure) -> (negative: Bool, magnitude: UInt64) {
+        var body = Substring(text)
+        let negative = body.hasPrefix("-")
+        if negative { body = body.dropFirst() }
+        let radix: Int
+        if body.hasPrefix("0x") || body.hasPrefix("0X") {
+            body = body.dropFirst(2)
+            radix = 16
+        } else {
+            radix = 10
+        }
+        guard !body.isEmpty, body.allSatisfy({ $0.isASCII && $0.isHexDigit && (radix == 16 || $0.isNumber) }) else {
+            throw .notAnInteger
+        }
+        guard let magnitude = UInt64(body, radix: radix) else { throw .outOfRange }
+        return (negative, magnitude)
+    }
+
+    /// Fits sign and magnitude into `bits` bits: signed range, or unsigned for
+    /// non-negative values (≥ 2^(bits-1) is the unsigned bit pattern).
+    static func bitPattern(negative: Bool, magnitude: UInt64, bits: Int) throws(Failure) -> UInt64 {
+        let unsignedMax: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
+        if negative {
+            let limit: UInt64 = 1 << UInt64(bits - 1)
+            guard magnitude <= limit else { throw .outOfRange }
+            return (0 &- magnitude) & unsignedMax
+        }
+        guard magnitude <= unsignedMax else { throw .outOfRange }
+        return magnitude
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import HTTPServer
+import Logging
+import ModuleStore
+import Sandbox
+import Synchronization
+
+/// The API layer: routing, auth, admission, JSON ⇄ typed values, errors → problem+json.
+///
+/// Callable without a socket: ``handle(_:)`` takes an `HTTPRequest` and gives
+/// an `HTTPHandling`, so most tests need no network.
+public final class WasmhostService: HTTPHandler {
+    let configuration: ServiceConfiguration
+    let store: ModuleStore
+    let cache: ModuleCache
+    let compiler: ModuleCompiler
+    let invoker: Invoker
+    let directory: StoreDirectory
+    /// Runs guests: configured stack size, bounded concurrency and queue.
+    public let workers: WorkerPool
+    /// Runs uploads and deletes (validation and fsync) off the event threads.
+    let control: WorkerPool
+    let logger: Logger
+    let metricsText: @Sendable () -> [UInt8]
+    let isReady = Atomic<Bool>(true)
+
+    /// Creates the service over an opened store.
+    /// - Parameter metricsText: renders `/metrics` (the executable owns the Prometheus registry).
+    public init(
+        configuration: ServiceConfiguration, store: ModuleStore, logger: Logger,
+        metricsText: @escaping @Sendable () -> [UInt8] = { [] }
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+        self.metricsText = metricsText
+        cache = ModuleCache(maxBytes: configuration.cacheMaxBytes)
+        compiler = ModuleCompiler(configuration: configuration.sandbox)
+        invoker = Invoker(configuration: configuration.sandbox)
+        directory = StoreDirectory(store: store, cache: cache, compiler: compiler)
+        workers = WorkerPool(
+            workers: configuration.maxConcurrent, stackBytes: configuration.sandbox.workerStackBytes,
+            maxQueue: configuration.maxQueue)
+        control = WorkerPool(workers: 2, stackBytes: configuration.sandbox.workerStackBytes, maxQueue: 256)
+    }
+
+    /// Stops taking new invocations (`/readyz` turns 503) ahead of a shutdown.
+    public func drain() { isReady.store(false, ordering: .sequentiallyConsistent) }
+
+    /// Invocations running and queued.
+    public var load: (running: Int, queued: Int) { workers.load }
+
+    public func bodyLimit(method: String, path: String) -> Int {
+        if method == "POST" && path.hasSuffix("/v1/modules") { return configuration.maxModuleBytes }
+        if method == "POST" { return configuration.maxRequestBytes }
+        return 64 * 1024
+    }
+
+    public func response(for error: HTTPServerError) -> HTTPResponse {
+        let problem: APIError
+        switch error {
+        case .bodyTooLarge(let limit): problem = APIError(.tooLarge, "the body is larger than this route's limit of \(limit) bytes")
+        case .conflictingContentLength: problem = APIError(.badRequest, "conflicting Content-Length headers")
+        case .lengthWithTransferEncoding: problem = APIError(.badRequest, "Content-Length together with Transfer-Encoding is refused")
+        }
+        var response = problem.response
+        response.headers.append(("Connection", "close"))
+        ServiceMetrics.request(route: "other", method: "-", status: response.status)
+        return response
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPHandling {
+        let exchange = Exchange(request: request)
+        do {
+            let route = try authorizeAndRoute(request)
+            exchange.route = route.template
+            return try dispatch(route, request: request, exchange: exchange)
+        } catch {
+            return .respond(finish(error.response, exchange))
+        }
+    }
+
+    /// Auth (401 before 404 on `/v1`), route match, method check.
+    private func authorizeAndRoute(_ request: HTTPRequest) throws(APIError) -> Route {
+        if request.path == "/v1" || request.path.hasPrefix("/v1/") { try authorize(request) }
+        guard let route = try Route.match(request.path) else {
+            throw APIError(.notFound, "no route for \(request.path.prefix(200))")
+        }
+        guard route.allowedMethods.contains(request.method) else {
+            var error = APIError(.methodNotAllowed, "\(route.template) answers \(route.allowedMethods.joined(separator: ", "))")
+            error.headers = [("Allow", route.allowedMethods.joined(separator: ", "))]
+            throw error
+        }
+        return route
+    }
+
+    private func authorize(_ request: HTTPRequest) throws(APIError) {
+        guard let token = configuration.authToken else { return }
+        let presented = request.header("authorization").flatMap { value -> String? in
+            value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : nil
+        }
+        guard let presented, ConstantTime.equal(Array(presented.utf8), Array(token.utf8)) else {
+            var error = APIError(.unauthorized, "a valid bearer token is required")
+            error.headers = [("WWW-Authenticate", "Bearer")]
+            throw error
+        }
+    }
+
+    private func dispatch(_ route: Route, request: HTTPRequest, exchange: Exchange) throws(APIError) -> HTTPHandling {
+        switch route {
+        case .health:
+            return .respond(finish(Self.json(200, .object([("status", .string("ok"))])), exchange))
+        case .ready:
+            guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining") }
+            let body = JSONValue.object([("status", .string("ready")), ("modules", .number(String(store.totals.count)))])
+            return .respond(finish(Self.json(200, body), exchange))
+        case .metrics:
+            refreshGauges()
+            return .respond(finish(HTTPResponse(
+                status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: metricsText()), exchange))
+        case .openAPI:
+            return .respond(finish(HTTPResponse(
+                status: 200, headers: [("Content-Type", "application/json")], body: OpenAPIDocument.bytes), exchange))
+        case .modules where request.method == "GET":
+            let list = store.list().compactMap { describe($0) }
+            return .respond(finish(Self.json(200, .object([("modules", .array(list))])), exchange))
+        case .modules:
+            return onControlThread(exchange) { [self] () throws(APIError) in try upload(request) }
+        case .module(let ref) where request.method == "GET":
+            guard let record = store.resolve(ref), let body = describe(record) else {
+                throw APIError(.moduleNotFound, "no module with id or name '\(ref.prefix(200))'")
+            }
+            exchange.moduleID = record.id
+            return .respond(finish(Self.json(200, body), exchange))
+        case .module(let ref):
+            return onControlThread(exchange) { [self] () throws(APIError) in try delete(ref, exchange: exchange) }
+        case .invoke(let ref, let export):
+            return try invoke(ref: ref, export: export, request: request, exchange: exchange)
+        }
+    }
+
+    /// Runs `work` on the control pool and answers when it is done.
+    private func onControlThread(_ exchange: Exchange, _ work: @escaping @Sendable () throws(APIError) -> HTTPResponse) -> HTTPHandling {
+        .deferred { [self] complete in
+            let accepted = control.submit {
+                let response: HTTPResponse
+                do throws(APIError) { response = try work() } catch { response = error.response }
+                complete(self.finish(response, exchange))
+            }
+            if !accepted { complete(finish(APIError(.overloaded, "too many uploads in progress").response, exchange)) }
+        }
+    }
+
+    func refreshGauges() {
+        let totals = store.totals
+        let load = workers.load
+        ServiceMetrics.refresh(
+            modules: totals.count, storedBytes: totals.bytes, cache: cache.statistics,
+            running: load.running, queued: load.queued)
+    }
+
+    static func json(_ status: Int, _ value: JSONValue, headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: JSONWriter.encode(value))
+    }
+}
+
+/// Compares secrets in time that depends only on the presented length.
+enum ConstantTime {
+    static func equal(_ presented: [UInt8], _ expected: [UInt8]) -> Bool {
+        var difference = UInt(bitPattern: presented.count ^ expected.count)
+        for index in 0..<presented.count {
+            difference |= UInt(presented[index] ^ (expected.isEmpty ? 0 : expected[index % expected.count]))
+        }
+        return difference == 0
+    }
+}

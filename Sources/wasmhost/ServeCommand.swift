@@ -1,0 +1,101 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import HTTPServer
+import Logging
+import Metrics
+import ModuleStore
+import Prometheus
+import Service
+import ServiceLifecycle
+
+/// `wasmhost serve`: the daemon.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP daemon.",
+        discussion: "Reads config/wasmhost.yaml (or --config), then WASMHOST_* environment variables, then flags.")
+
+    @Option(help: "Listen address, HOST:PORT or [IPv6]:PORT (http.listen).")
+    var listen: String?
+
+    @Option(name: .customLong("data-dir"), help: "Module store directory (store.data_dir).")
+    var dataDir: String?
+
+    @Option(help: "Configuration file (default: config/wasmhost.yaml when present).")
+    var config: String?
+
+    func run() async throws {
+        var overrides: [AbsoluteConfigKey: ConfigValue] = [:]
+        if let listen { overrides["http.listen"] = ConfigValue(.string(listen), isSecret: false) }
+        if let dataDir { overrides["store.data_dir"] = ConfigValue(.string(dataDir), isSecret: false) }
+        let settings: Settings
+        do {
+            settings = try await Settings.load(configFile: config, overrides: overrides)
+        } catch {
+            FileHandle.standardError.write(Data("wasmhost: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "wasmhost")
+
+        let store: ModuleStore
+        do {
+            store = try ModuleStore(
+                dataDirectory: settings.dataDirectory, maxTotalBytes: settings.storeMaxBytes,
+                logger: Logger(label: "wasmhost.store"))
+        } catch {
+            FileHandle.standardError.write(Data("wasmhost: store.data_dir: cannot open \(settings.dataDirectory): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let service = WasmhostService(
+            configuration: settings.service, store: store, logger: Logger(label: "wasmhost.http"),
+            metricsText: { registry.emitToBuffer() })
+        let server = HTTPServer(configuration: settings.http, handler: service)
+        do {
+            try server.start()
+        } catch {
+            FileHandle.standardError.write(Data("wasmhost: http.listen: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        // The actual address, for scripts and tests that bind port 0.
+        let shownHost = settings.http.host.contains(":") ? "[\(settings.http.host)]" : settings.http.host
+        FileHandle.standardOutput.write(Data("wasmhost listening on \(shownHost):\(server.port)\n".utf8))
+        logger.info("started", metadata: [
+            "port": "\(server.port)", "data_dir": "\(settings.dataDirectory)",
+            "modules": "\(store.totals.count)", "workers": "\(settings.service.maxConcurrent)",
+        ])
+        let daemon = Daemon(server: server, service: service, graceSeconds: settings.shutdownGraceSeconds, logger: logger)
+        let group = ServiceGroup(
+            services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        try await group.run()
+    }
+}
+
+/// The running daemon as a lifecycle service: on graceful shutdown it stops
+/// taking invocations, lets running ones finish up to the grace period, then
+/// closes the listener.
+struct Daemon: ServiceLifecycle.Service {
+    let server: HTTPServer
+    let service: WasmhostService
+    let graceSeconds: Int
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        service.drain()
+        logger.info("draining", metadata: ["grace_seconds": "\(graceSeconds)"])
+        let deadline = Date().addingTimeInterval(TimeInterval(graceSeconds))
+        while Date() < deadline {
+            let load = service.load
+            if load.running == 0 && load.queued == 0 { break }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        // Give the last answers a moment to leave the event threads.
+        try? await Task.sleep(for: .milliseconds(50))
+        server.stop()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,128 @@
+import Configuration
+import Foundation
+import HTTPServer
+import Sandbox
+import Service
+import SystemPackage
+
+/// A configuration value that cannot be used; the message names the key.
+struct SettingsError: Error, CustomStringConvertible {
+    let key: String
+    let problem: String
+    var description: String { "configuration error: \(key): \(problem)" }
+}
+
+/// Everything `wasmhost serve` reads from config/wasmhost.yaml, `WASMHOST_*`
+/// environment variables and flags (flags win, then the environment, then the file).
+struct Settings {
+    var http = HTTPServerConfiguration()
+    var service = ServiceConfiguration()
+    var dataDirectory = "./data"
+    var storeMaxBytes = 0
+    var logFormat = "text"
+    var logLevel = "info"
+    var shutdownGraceSeconds = 30
+
+    /// Reads and validates every key.
+    /// - Parameter overrides: values given as flags (`listen`, `data_dir`).
+    static func load(configFile: String?, overrides: [AbsoluteConfigKey: ConfigValue]) async throws -> Settings {
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: overrides),
+            EnvironmentVariablesProvider().prefixKeys(with: ["wasmhost"]),
+        ]
+        let path = configFile ?? "config/wasmhost.yaml"
+        do {
+            providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(path), allowMissing: configFile == nil))
+        } catch {
+            throw SettingsError(key: "--config", problem: "cannot read \(path): \(error)")
+        }
+        return try Settings(reader: ConfigReader(providers: providers))
+    }
+
+    init() {}
+
+    init(reader config: ConfigReader) throws {
+        let reader = KeyReader(config: config)
+        let listen = try reader.string("http.listen", default: "127.0.0.1:8080")
+        (http.host, http.port) = try Self.parseListen(listen)
+        http.eventThreads = try reader.int("http.event_threads", default: 2, range: 1...64)
+        http.threadStackBytes = try reader.int("http.thread_stack_bytes", default: 1 << 20, range: (64 << 10)...(64 << 20))
+        http.maxConnections = try reader.int("http.max_connections", default: 1000, range: 1...100_000)
+        http.idleTimeoutSeconds = try reader.int("http.idle_timeout_seconds", default: 30, range: 1...3600)
+        http.requestTimeoutSeconds = try reader.int("http.request_timeout_seconds", default: 30, range: 1...3600)
+
+        dataDirectory = try reader.string("store.data_dir", default: "./data")
+        storeMaxBytes = try reader.int("store.max_bytes", default: 0, range: 0...Int.max)
+
+        var limits = Limits()
+        service.maxModuleBytes = try reader.int("limits.max_module_bytes", default: 32 << 20, range: 1...(1 << 30))
+        service.maxRequestBytes = try reader.int("limits.max_request_bytes", default: 8 << 20, range: 1...(1 << 30))
+        service.maxConcurrent = try reader.int("limits.max_concurrent", default: System.coreCount, range: 1...1024)
+        service.maxQueue = try reader.int("limits.max_queue", default: 64, range: 0...100_000)
+        limits.fuel = UInt64(try reader.int("limits.fuel", default: 100_000_000, range: 1...Int.max))
+        limits.timeoutMilliseconds = try reader.int("limits.timeout_ms", default: 5000, range: 1...3_600_000)
+        limits.maxMemoryBytes = try reader.int("limits.max_memory_bytes", default: 64 << 20, range: 65536...(4 << 30))
+        limits.maxTableElements = try reader.int("limits.max_table_elements", default: 100_000, range: 1...10_000_000)
+        limits.maxOutputBytes = try reader.int("limits.max_output_bytes", default: 1 << 20, range: 0...(256 << 20))
+        limits.maxReentrancyDepth = try reader.int("limits.max_reentrancy_depth", default: 64, range: 1...100_000)
+        service.sandbox.limits = limits
+        service.sandbox.workerStackBytes = try reader.int("sandbox.worker_stack_bytes", default: 8 << 20, range: (256 << 10)...(1 << 30))
+        service.sandbox.interpreterStackBytes = try reader.int("sandbox.interpreter_stack_bytes", default: 512 << 10, range: (64 << 10)...(64 << 20))
+        service.cacheMaxBytes = try reader.int("cache.max_bytes", default: 256 << 20, range: 0...Int.max)
+        if let problem = service.sandbox.stackBudgetProblem() {
+            throw SettingsError(key: "limits.max_reentrancy_depth", problem: problem)
+        }
+
+        // WASMHOST_TOKEN is the documented short form of WASMHOST_AUTH_TOKEN.
+        let token = try reader.optionalString("auth.token") ?? ProcessInfo.processInfo.environment["WASMHOST_TOKEN"]
+        service.authToken = (token?.isEmpty ?? true) ? nil : token
+        logFormat = try reader.string("log.format", default: "text", allowed: ["text", "json"])
+        logLevel = try reader.string("log.level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+        shutdownGraceSeconds = try reader.int("shutdown.grace_seconds", default: 30, range: 0...3600)
+    }
+
+    /// `HOST:PORT`, `[IPv6]:PORT`.
+    static func parseListen(_ text: String) throws -> (String, UInt16) {
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
+            throw SettingsError(key: "http.listen", problem: "'\(text)' is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw SettingsError(key: "http.listen", problem: "'\(text)' has no host") }
+        return (host, port)
+    }
+}
+
+/// Typed reads that turn a bad value into a ``SettingsError`` naming the key.
+struct KeyReader {
+    let config: ConfigReader
+
+    /// Every value is read as text (environment variables and flags are text, YAML
+    /// scalars too) and parsed here, so a wrong value is an error, never a silent default.
+    func int(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = try optionalString(key) else { return fallback }
+        guard let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
+            throw SettingsError(key: key, problem: "'\(text)' is not an integer")
+        }
+        guard range.contains(value) else {
+            throw SettingsError(key: key, problem: "\(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    func string(_ key: String, default fallback: String, allowed: [String]? = nil) throws -> String {
+        let value = try optionalString(key) ?? fallback
+        if let allowed, !allowed.contains(value) {
+            throw SettingsError(key: key, problem: "'\(value)' is not one of \(allowed.joined(separator: ", "))")
+        }
+        return value
+    }
+
+    func optionalString(_ key: String) throws -> String? {
+        config.string(forKey: ConfigKey(stringLiteral: key), isSecret: key == "auth.token")
+    }
+}
+
+enum System {
+    static var coreCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+}
