@@ -1,4 +1,5 @@
 import Foundation
+import WASI
 @_spi(Fuzzing) import WasmKit
 
 /// Runs one invocation in a fresh store and instance. Call on a worker thread
@@ -31,6 +32,7 @@ public struct Invoker: Sendable {
 
         let outcome: Result<[Value], SandboxError> = execute(request, module: module, context: context)
         Watchdog.shared.release(ticket)
+        context.close()
 
         let remaining = store.fuel?.remaining ?? 0
         let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
@@ -71,6 +73,10 @@ public struct Invoker: Sendable {
             }
             let frame = Frame(moduleID: module.id, export: request.export, arguments: request.arguments)
             return .success(try context.enter(function, frame: frame))
+        } catch let exit as WASIExitCode {
+            // proc_exit: a normal end of a WASI command, with its code.
+            context.exitCode = Int32(bitPattern: exit.code)
+            return .success([])
         } catch {
             return .failure(Self.map(error, limits: request.limits))
         }

@@ -1,4 +1,5 @@
 import WasmKit
+import WasmKitWASI
 
 /// The state of one running invocation: its store, the chain of guest entries,
 /// captured output, and the instances `host.invoke` created.
@@ -12,6 +13,9 @@ final class InvocationContext {
     let input: [UInt8]
     let streams: CapturedStreams
     let limits: Limits
+    let wasi: WASIOptions
+    /// WASI bridges opened by this invocation; closed by ``close()``.
+    var bridges: [WASIBridgeToHost] = []
     var reentrancy: ReentrancyGuard
     /// One instance per module for `host.invoke`, created on first use.
     var instances: [String: Instance] = [:]
@@ -25,9 +29,16 @@ final class InvocationContext {
         self.directory = directory
         self.input = request.input
         self.limits = request.limits
+        self.wasi = request.wasi
         self.streams = CapturedStreams(cap: request.limits.maxOutputBytes)
         self.reentrancy = ReentrancyGuard(
             maxDepth: request.limits.maxReentrancyDepth, stack: NativeStack(reserve: nativeStackReserve))
+    }
+
+    /// Closes every WASI bridge; safe to call more than once.
+    func close() {
+        for bridge in bridges { try? bridge.close() }
+        bridges = []
     }
 
     /// Instantiates `module` in this invocation's store with imports bound to this invocation.

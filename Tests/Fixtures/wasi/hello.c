@@ -1,0 +1,7 @@
+/* WASI fixture: the classic. */
+#include <stdio.h>
+
+int main(void) {
+    puts("hello, world");
+    return 0;
+}
