@@ -93,8 +93,7 @@ let package = Package(
         .testTarget(name: "wasmhostTests", dependencies: ["wasmhost"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["wasmhost"],
-            resources: [.copy("../Fixtures")],
+            dependencies: ["wasmhost", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
     ]

@@ -28,15 +28,25 @@ public struct InvocationRequest: Sendable {
     public var input: [UInt8]
     public var limits: Limits
     public var wasi: WASIOptions
+    /// When the deadline's clock started (monotonic nanoseconds): the request's
+    /// arrival, so that time spent waiting for a worker counts.
+    public var receivedAt: UInt64
 
     /// Creates a request.
-    public init(export: String, arguments: [WasmValue], input: [UInt8] = [], limits: Limits, wasi: WASIOptions = .init()) {
+    public init(
+        export: String, arguments: [WasmValue], input: [UInt8] = [], limits: Limits, wasi: WASIOptions = .init(),
+        receivedAt: UInt64 = InvocationRequest.now()
+    ) {
         self.export = export
         self.arguments = arguments
         self.input = input
         self.limits = limits
         self.wasi = wasi
+        self.receivedAt = receivedAt
     }
+
+    /// The monotonic clock the deadline uses, in nanoseconds.
+    public static func now() -> UInt64 { Watchdog.now() }
 }
 
 /// What a finished invocation produced. Optional members are `nil` when the

@@ -12,9 +12,10 @@ extension WasmhostService {
         }
         exchange.moduleID = record.id
         let limits = configuration.sandbox.limits.lowered(fuel: body.fuel, timeoutMilliseconds: body.timeoutMilliseconds)
+        let receivedAt = InvocationRequest.now()
         return .deferred { [self] complete in
             let accepted = workers.submit {
-                complete(self.finish(self.run(record.id, export: export, body: body, limits: limits, exchange: exchange), exchange))
+                complete(self.finish(self.run(record.id, export: export, body: body, limits: limits, receivedAt: receivedAt, exchange: exchange), exchange))
             }
             if !accepted {
                 exchange.outcome = "overloaded"
@@ -25,18 +26,19 @@ extension WasmhostService {
     }
 
     /// Runs on a worker thread.
-    private func run(_ id: String, export: String, body: InvokeBody, limits: Limits, exchange: Exchange) -> HTTPResponse {
+    private func run(_ id: String, export: String, body: InvokeBody, limits: Limits, receivedAt: UInt64, exchange: Exchange) -> HTTPResponse {
         do {
             let module = try directory.compiled(id: id)
             guard let signature = module.description.function(named: export) else {
                 // The Sandbox names the error (export_not_found or not_a_function).
                 return outcome(invoker.run(
-                    InvocationRequest(export: export, arguments: [], limits: limits), module: module, directory: directory), exchange)
+                    InvocationRequest(export: export, arguments: [], limits: limits, receivedAt: receivedAt), module: module, directory: directory), exchange)
             }
             let arguments = try ValueCodec.arguments(body.args, for: signature, export: export)
             var wasi = body.wasi
             if wasi.args == nil { wasi.args = [export] }
-            let request = InvocationRequest(export: export, arguments: arguments, input: body.input, limits: limits, wasi: wasi)
+            let request = InvocationRequest(
+                export: export, arguments: arguments, input: body.input, limits: limits, wasi: wasi, receivedAt: receivedAt)
             return outcome(invoker.run(request, module: module, directory: directory), exchange)
         } catch let error as APIError {
             return error.response
@@ -60,6 +62,7 @@ extension WasmhostService {
             ServiceMetrics.invocation(outcome: label, microseconds: failure.durationMicroseconds,
                                       fuelUsed: failure.fuelUsed, crossings: failure.crossings)
             if case .reentrancyLoop(let reason, _) = failure.error { ServiceMetrics.reentrancyLoop(reason: reason) }
+            if case .trap(let detail, _) = failure.error { ServiceMetrics.trap(kind: TrapLabel.label(for: detail)) }
             var error = APIError(failure.error)
             error.extras.append(("fuel_used", .number(String(failure.fuelUsed))))
             error.extras.append(("duration_us", .number(String(failure.durationMicroseconds))))

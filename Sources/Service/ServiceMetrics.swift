@@ -20,6 +20,10 @@ enum ServiceMetrics {
         Counter(label: "wasmhost_reentrancy_loops_total", dimensions: [("reason", reason.rawValue)]).increment()
     }
 
+    static func trap(kind: String) {
+        Counter(label: "wasmhost_traps_total", dimensions: [("kind", kind)]).increment()
+    }
+
     /// Gauges read from their owners just before a scrape.
     static func refresh(modules: Int, storedBytes: Int, cache: ModuleCacheStatistics, running: Int, queued: Int) {
         Gauge(label: "wasmhost_modules_stored").record(modules)

@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(uploaded.body + [0x0A]))
             throw ExitCode(1)
         }
-        let answer = runner.invoke(id: id, export: invoke, body: LocalRunner.invokeBody(arguments: arguments, input: input))
+        let answer = runner.invoke(id: id, export: invoke, body: LocalRunner.invokeBody(arguments: arguments.filter { $0 != "--" }, input: input))
         FileHandle.standardOutput.write(Data(answer.body + [0x0A]))
         if answer.status >= 300 { throw ExitCode(1) }
     }

@@ -74,7 +74,8 @@ struct Settings {
         }
 
         // WASMHOST_TOKEN is the documented short form of WASMHOST_AUTH_TOKEN.
-        let token = try reader.optionalString("auth.token") ?? ProcessInfo.processInfo.environment["WASMHOST_TOKEN"]
+        let configured = try reader.optionalString("auth.token").flatMap { $0.isEmpty ? nil : $0 }
+        let token = configured ?? ProcessInfo.processInfo.environment["WASMHOST_TOKEN"]
         service.authToken = (token?.isEmpty ?? true) ? nil : token
         logFormat = try reader.string("log.format", default: "text", allowed: ["text", "json"])
         logLevel = try reader.string("log.level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"])

@@ -27,10 +27,10 @@ let accessHandler: MHD_AccessHandlerCallback = {
                 start: UnsafeRawPointer(uploadData).assumingMemoryBound(to: UInt8.self),
                 count: uploadDataSize.pointee))
         }
+        // Past the limit the pieces are dropped as they arrive (never buffered);
+        // libmicrohttpd cannot send an answer mid-body, so it goes out at the end,
+        // and the request timeout bounds how long a client can keep sending.
         uploadDataSize.pointee = 0
-        if let failure = state.failure {
-            return queue(server.handler.response(for: failure), on: connection)
-        }
         return .YES
     }
     return server.complete(state, connection: connection)

@@ -18,13 +18,13 @@ public struct Invoker: Sendable {
     public func run(
         _ request: InvocationRequest, module: CompiledModule, directory: any ModuleDirectory
     ) -> Result<InvocationResult, InvocationFailure> {
-        let started = Watchdog.now()
+        let started = request.receivedAt
         let limits = request.limits
         let store = Store(engine: engine)
         store.resourceLimiter = GrowthLimiter(limits: limits)
         // The budget is set before instantiating: a start function runs there.
         store.fuel = Fuel(remaining: limits.fuel)
-        let ticket = Watchdog.shared.watch(store, milliseconds: limits.timeoutMilliseconds)
+        let ticket = Watchdog.shared.watch(store, deadline: request.receivedAt + UInt64(limits.timeoutMilliseconds) * 1_000_000)
         let context = InvocationContext(
             store: store, directory: directory, request: request,
             nativeStackReserve: configuration.nativeStackReserveBytes)
@@ -34,7 +34,9 @@ public struct Invoker: Sendable {
         Watchdog.shared.release(ticket)
         context.close()
 
-        let remaining = store.fuel?.remaining ?? 0
+        let stoppedByDeadline = ticket.fired.load(ordering: .relaxed)
+        let remaining = stoppedByDeadline
+            ? ticket.remainingAtDeadline.load(ordering: .relaxed) : (store.fuel?.remaining ?? 0)
         let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
         let micros = Int((Watchdog.now() - started) / 1000)
         switch outcome {
@@ -42,7 +44,7 @@ public struct Invoker: Sendable {
             return .success(result(values.map(ValueBridge.fromWasmKit), context: context, module: module,
                                    fuelUsed: fuelUsed, micros: micros))
         case .failure(var error):
-            if ticket.fired.load(ordering: .relaxed), error.isFuelOrHostStop {
+            if stoppedByDeadline, error.isFuelOrHostStop {
                 error = .timeout(milliseconds: limits.timeoutMilliseconds)
             }
             return .failure(InvocationFailure(

@@ -27,6 +27,8 @@ enum TrapClassifier {
                 backtrace.append(line[line.index(after: close)...].trimmingCharacters(in: " "))
             }
         }
+        // WasmKit ends the trace with the host's entry frame, which has no name.
+        while backtrace.last == "unknown" { backtrace.removeLast() }
         return (kind(of: reason), backtrace)
     }
 
@@ -48,5 +50,23 @@ enum TrapClassifier {
 extension Substring {
     fileprivate func trimmingCharacters(in set: Character) -> String {
         String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
+    }
+}
+
+/// Bounded labels for trap metrics, from the trap's text.
+public enum TrapLabel {
+    /// One of: out_of_bounds, divide_by_zero, integer_overflow, unreachable,
+    /// stack_exhausted, invalid_conversion, indirect_call, null_reference, host, other.
+    public static func label(for detail: String) -> String {
+        if detail.hasPrefix("out of bounds") { return "out_of_bounds" }
+        if detail == "integer divide by zero" { return "divide_by_zero" }
+        if detail == "integer overflow" { return "integer_overflow" }
+        if detail == "unreachable" { return "unreachable" }
+        if detail == "call stack exhausted" { return "stack_exhausted" }
+        if detail == "invalid conversion to integer" { return "invalid_conversion" }
+        if detail.hasPrefix("indirect call") { return "indirect_call" }
+        if detail.hasPrefix("null ") { return "null_reference" }
+        if detail.hasPrefix("host.") { return "host" }
+        return "other"
     }
 }

@@ -20,8 +20,10 @@ final class Watchdog: @unchecked Sendable {
         // Safety: `store` is set and cleared under the watchdog's lock, and read only
         // there; `fired` is atomic.
         fileprivate var store: Store?
-        let deadline: UInt64
+        fileprivate var deadline: UInt64
         let fired = Atomic<Bool>(false)
+        /// Fuel left when the deadline first passed, for `fuel_used`.
+        let remainingAtDeadline = Atomic<UInt64>(0)
         fileprivate init(store: Store, deadline: UInt64) {
             self.store = store
             self.deadline = deadline
@@ -29,6 +31,7 @@ final class Watchdog: @unchecked Sendable {
     }
 
     static let shared = Watchdog()
+    static let refireNanoseconds: UInt64 = 5_000_000
     private let lock = NSCondition()
     private var entries: [ObjectIdentifier: Ticket] = [:]
 
@@ -39,11 +42,12 @@ final class Watchdog: @unchecked Sendable {
         thread.start()
     }
 
+    /// Monotonic nanoseconds.
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    /// Starts watching `store` until `milliseconds` from now.
-    func watch(_ store: Store, milliseconds: Int) -> Ticket {
-        let ticket = Ticket(store: store, deadline: Self.now() + UInt64(max(0, milliseconds)) * 1_000_000)
+    /// Starts watching `store` until `deadline` (monotonic nanoseconds).
+    func watch(_ store: Store, deadline: UInt64) -> Ticket {
+        let ticket = Ticket(store: store, deadline: deadline)
         lock.lock()
         entries[ObjectIdentifier(ticket)] = ticket
         lock.signal()
@@ -66,9 +70,16 @@ final class Watchdog: @unchecked Sendable {
             var next = UInt64.max
             for ticket in entries.values {
                 if ticket.deadline <= now {
-                    ticket.fired.store(true, ordering: .sequentiallyConsistent)
+                    if !ticket.fired.load(ordering: .relaxed) {
+                        ticket.remainingAtDeadline.store(ticket.store?.fuel?.remaining ?? 0, ordering: .relaxed)
+                        ticket.fired.store(true, ordering: .sequentiallyConsistent)
+                    }
                     ticket.store?.fuel = Fuel(remaining: 0)
-                    entries[ObjectIdentifier(ticket)] = nil
+                    // The interpreter's fuel charge is a read-modify-write: a charge in
+                    // flight can overwrite this zero with the old value. Zero it again
+                    // every few milliseconds until the invocation lets go.
+                    ticket.deadline = now + Self.refireNanoseconds
+                    next = min(next, ticket.deadline)
                 } else {
                     next = min(next, ticket.deadline)
                 }

@@ -33,9 +33,9 @@ public final class WorkerPool: @unchecked Sendable {
     public func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        let waiting = queue.count - queueHead
-        // A job may wait only when every worker is busy and the queue has room.
-        guard waiting < maxQueue || running + waiting < workers else { return false }
+        // Jobs admitted and not finished: running, or queued but not yet picked up.
+        let inFlight = running + queue.count - queueHead
+        guard inFlight < workers + maxQueue else { return false }
         queue.append(job)
         condition.signal()
         return true

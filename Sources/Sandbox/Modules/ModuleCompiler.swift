@@ -1,3 +1,4 @@
+import Foundation
 import WAT
 @_spi(Fuzzing) import WasmKit
 import WasmParser
@@ -22,9 +23,10 @@ public struct ModuleCompiler: Sendable {
             throw .invalidModule("neither a WebAssembly binary (no \\0asm header) nor UTF-8 WAT text")
         }
         do {
-            return try wat2wasm(text, features: SandboxConfiguration.features)
+            // Keep the name section, so that backtraces show the WAT's function names.
+            return try wat2wasm(text, features: SandboxConfiguration.features, options: EncodeOptions(nameSection: true))
         } catch {
-            throw .invalidWAT(Self.clean("\(error)"))
+            throw .invalidWAT(Self.readableLocation(Self.clean("\(error)")))
         }
     }
 
@@ -83,6 +85,11 @@ public struct ModuleCompiler: Sendable {
         } catch {
             throw .invalidModule(Self.clean("\(error)"))
         }
+    }
+
+    /// WAT errors say `at Location(line: 2, column: 30)`; clients read `at line 2, column 30`.
+    static func readableLocation(_ text: String) -> String {
+        text.replacingOccurrences(of: "Location(line: ", with: "line ").replacingOccurrences(of: ")", with: "")
     }
 
     /// Error texts without Swift type prefixes.
