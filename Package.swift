@@ -82,6 +82,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `make bench`: in-process measurements (not a test).
+        .executableTarget(
+            name: "wasmhost-bench",
+            dependencies: ["Sandbox", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // `make fuzz`: mutated modules through the upload path (corpus-driven harness).
+        .executableTarget(
+            name: "wasmhost-fuzz",
+            dependencies: ["Sandbox", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
         .testTarget(name: "ModuleStoreTests", dependencies: ["ModuleStore"], swiftSettings: strict),
         .testTarget(

@@ -1,0 +1,1 @@
+print("wasmhost-bench: not written yet")

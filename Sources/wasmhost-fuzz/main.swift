@@ -1,0 +1,1 @@
+print("wasmhost-fuzz: not written yet")
