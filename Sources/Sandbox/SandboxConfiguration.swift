@@ -11,12 +11,19 @@ public struct SandboxConfiguration: Sendable {
     public var workerStackBytes: Int
     /// Native stack kept free at every host→guest crossing; below it the guard trips.
     public var nativeStackReserveBytes: Int
+    /// Reuse instances, reset to their post-instantiation state, where that is exact.
+    public var recycleInstances: Bool
+    /// Idle instances kept per module.
+    public var poolMaxIdle: Int
 
     /// Creates a configuration with the documented defaults.
     public init(
         limits: Limits = Limits(), interpreterStackBytes: Int = 512 << 10,
-        workerStackBytes: Int = 8 << 20, nativeStackReserveBytes: Int = 256 << 10
+        workerStackBytes: Int = 8 << 20, nativeStackReserveBytes: Int = 256 << 10,
+        recycleInstances: Bool = true, poolMaxIdle: Int = 8
     ) {
+        self.recycleInstances = recycleInstances
+        self.poolMaxIdle = poolMaxIdle
         self.limits = limits
         self.interpreterStackBytes = interpreterStackBytes
         self.workerStackBytes = workerStackBytes

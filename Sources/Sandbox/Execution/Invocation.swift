@@ -14,13 +14,15 @@ public struct Invoker: Sendable {
         self.engine = configuration.makeEngine()
     }
 
-    /// Runs `request` against `module`; nothing survives the call.
+    /// Runs `request` against `module`. Nothing survives the call: the instance
+    /// is fresh, or a recycled one reset to its post-instantiation state.
     public func run(
         _ request: InvocationRequest, module: CompiledModule, directory: any ModuleDirectory
     ) -> Result<InvocationResult, InvocationFailure> {
         let started = request.receivedAt
         let limits = request.limits
-        let store = Store(engine: engine)
+        let recycled = module.pool?.take()
+        let store = recycled?.store ?? Store(engine: engine)
         store.resourceLimiter = GrowthLimiter(limits: limits)
         // The budget is set before instantiating: a start function runs there.
         store.fuel = Fuel(remaining: limits.fuel)
@@ -30,11 +32,15 @@ public struct Invoker: Sendable {
             nativeStackReserve: configuration.nativeStackReserveBytes)
         context.timedOut = { ticket.fired.load(ordering: .relaxed) }
 
-        let outcome: Result<[Value], SandboxError> = execute(request, module: module, context: context)
+        var pooled = recycled
+        let outcome: Result<[Value], SandboxError> = execute(request, module: module, context: context, pooled: &pooled)
         Watchdog.shared.release(ticket)
         context.close()
 
         let stoppedByDeadline = ticket.fired.load(ordering: .relaxed)
+        if let pool = module.pool, let pooled {
+            pool.giveBack(pooled, clean: !stoppedByDeadline && (try? outcome.get()) != nil)
+        }
         let remaining = stoppedByDeadline
             ? ticket.remainingAtDeadline.load(ordering: .relaxed) : (store.fuel?.remaining ?? 0)
         let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
@@ -54,7 +60,7 @@ public struct Invoker: Sendable {
     }
 
     private func execute(
-        _ request: InvocationRequest, module: CompiledModule, context: InvocationContext
+        _ request: InvocationRequest, module: CompiledModule, context: InvocationContext, pooled: inout PooledInstance?
     ) -> Result<[Value], SandboxError> {
         guard let signature = module.description.function(named: request.export) else {
             if let other = module.description.exports.first(where: { $0.name == request.export }) {
@@ -68,7 +74,19 @@ public struct Invoker: Sendable {
                     + "got \(request.arguments.count)"))
         }
         do {
-            let instance = try context.instantiate(module)
+            let instance: Instance
+            if let pool = module.pool {
+                try ModuleCompiler.checkInitialSizes(module.info, limits: request.limits)
+                if let existing = pooled {
+                    try context.bind(existing.binding, module: module)
+                } else {
+                    pooled = try PooledInstance(module: module, rewritten: pool.rewritten, store: context.store, context: context)
+                }
+                guard let ready = pooled?.instance else { return .failure(.internal("no instance")) }
+                instance = ready
+            } else {
+                instance = try context.instantiate(module)
+            }
             context.instances[module.id] = instance
             guard let function = instance.exports[function: request.export] else {
                 return .failure(.exportNotFound(name: request.export, functions: module.description.functionNames))

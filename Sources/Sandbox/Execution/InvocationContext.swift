@@ -4,9 +4,9 @@ import WasmKitWASI
 /// The state of one running invocation: its store, the chain of guest entries,
 /// captured output, and the instances `host.invoke` created.
 ///
-/// Confined to the worker thread that runs the invocation. Host functions are
-/// created per invocation and capture this context `unowned`: the store owns
-/// them and this context owns the store, so there is no cycle.
+/// Confined to the worker thread that runs the invocation. Host functions reach
+/// it through a ``HostBinding``, which the store owns and which refers back to
+/// this context `unowned`, so there is no cycle.
 final class InvocationContext {
     let store: Store
     let directory: any ModuleDirectory
@@ -14,11 +14,13 @@ final class InvocationContext {
     let streams: CapturedStreams
     let limits: Limits
     let wasi: WASIOptions
-    /// WASI bridges opened by this invocation; closed by ``close()``.
-    var bridges: [WASIBridgeToHost] = []
     var reentrancy: ReentrancyGuard
     /// One instance per module for `host.invoke`, created on first use.
     var instances: [String: Instance] = [:]
+    /// Bindings of the instances this invocation uses; cleared by ``close()``.
+    var bindings: [HostBinding] = []
+    /// WASI bridges opened by this invocation; closed by ``close()``.
+    var bridges: [WASIBridgeToHost] = []
     /// Exit code of a WASI program (0 when `_start` returns).
     var exitCode: Int32 = 0
     /// The deadline has passed; host functions refuse to go on.
@@ -35,8 +37,20 @@ final class InvocationContext {
             maxDepth: request.limits.maxReentrancyDepth, stack: NativeStack(reserve: nativeStackReserve))
     }
 
-    /// Closes every WASI bridge; safe to call more than once.
+    /// Binds `binding` (and so an instance's imports) to this invocation.
+    func bind(_ binding: HostBinding, module: CompiledModule) throws {
+        binding.context = self
+        bindings.append(binding)
+        if module.usesWASI { try WASISupport.bind(binding, context: self) }
+    }
+
+    /// Unbinds every instance and closes every WASI bridge; safe to call twice.
     func close() {
+        for binding in bindings {
+            binding.context = nil
+            binding.wasi = [:]
+        }
+        bindings = []
         for bridge in bridges { try? bridge.close() }
         bridges = []
     }
@@ -44,14 +58,9 @@ final class InvocationContext {
     /// Instantiates `module` in this invocation's store with imports bound to this invocation.
     func instantiate(_ module: CompiledModule) throws -> Instance {
         try ModuleCompiler.checkInitialSizes(module.info, limits: limits)
-        var imports = Imports()
-        for stub in module.info.importedFunctionTypes where stub.module == ProvidedImports.hostModule {
-            imports.define(module: stub.module, name: stub.name, hostFunction(stub.name, moduleID: module.id))
-        }
-        if module.usesWASI {
-            try WASISupport.link(into: &imports, context: self, module: module)
-        }
-        return try module.module.instantiate(store: store, imports: imports)
+        let binding = HostBinding()
+        try bind(binding, module: module)
+        return try module.module.instantiate(store: store, imports: binding.imports(for: module, store: store))
     }
 
     /// Calls `function` as a new frame on the chain.
@@ -61,14 +70,8 @@ final class InvocationContext {
         return try function.invoke(frame.arguments.map(ValueBridge.toWasmKit))
     }
 
-    private func hostFunction(_ name: String, moduleID: String) -> Function {
-        let signature = ProvidedImports.host[name] ?? FunctionSignature(params: [], results: [])
-        return Function(store: store, type: signature.wasmKitType) { [unowned self] caller, arguments in
-            try self.host(name, moduleID: moduleID, caller: caller, arguments: arguments)
-        }
-    }
-
-    private func host(_ name: String, moduleID: String, caller: borrowing Caller, arguments: [Value]) throws -> [Value] {
+    /// The `host` functions (see API.md, "Host imports").
+    func host(_ name: String, moduleID: String, caller: borrowing Caller, arguments: [Value]) throws -> [Value] {
         switch name {
         case "log":
             try CallerMemory(caller).read(arguments[0], arguments[1]) { streams.log($0) }
@@ -108,7 +111,7 @@ final class InvocationContext {
         _ export: String, of instance: Instance, moduleID: String, argument: Value, via entry: String
     ) throws -> [Value] {
         if timedOut() { throw HostTrap("deadline passed") }
-        guard let function = instance.exports[function: export] else {
+        guard !export.hasPrefix(ModuleRewriter.reservedPrefix), let function = instance.exports[function: export] else {
             throw HostTrap("\(entry): module \(directory.label(for: moduleID)) has no function export '\(export)'")
         }
         let expected = FunctionType(parameters: [.i64], results: [.i64])

@@ -14,8 +14,17 @@ public struct CompiledModule: Sendable {
     /// Parsed WasmKit module; holds no per-instance state.
     let module: Module
     let info: ModuleInfo
+    /// Recycled instances, or nil when the module runs on a fresh instance every
+    /// time (it can change tables or segments, or it calls other modules).
+    public let pool: InstancePool?
 
     /// Approximate memory this entry keeps alive, for the cache's byte budget:
     /// the binary and the parsed structures that reference it.
-    public var costBytes: Int { size * 3 + 16 * 1024 }
+    public var costBytes: Int {
+        let idleInstances = pool.map { pool in
+            // Each idle instance holds its memory twice (live and snapshot) plus translated code.
+            pool.maxIdle * (2 * Int(clamping: info.initialMemoryBytes.reduce(0, +)) + size * 4)
+        } ?? 0
+        return size * 3 + 16 * 1024 + idleInstances
+    }
 }

@@ -41,12 +41,29 @@ public struct ModuleCompiler: Sendable {
             throw .invalidModule(Self.clean("\(error)"))
         }
         try ProvidedImports.check(info.description.imports)
+        if let reserved = info.description.exports.first(where: { $0.name.hasPrefix(ModuleRewriter.reservedPrefix) }) {
+            throw .invalidModule("export '\(reserved.name)': names starting with \(ModuleRewriter.reservedPrefix) are reserved")
+        }
         try Self.checkInitialSizes(info, limits: configuration.limits)
         try validateBodies(module, info: info)
         return CompiledModule(
             id: id, size: binary.count, description: info.description,
             usesWASI: info.description.imports.contains { $0.module == ProvidedImports.wasiModule },
-            module: module, info: info)
+            module: module, info: info, pool: pool(for: binary, info: info))
+    }
+
+    /// A pool when instances of this module can be reset exactly: its code changes
+    /// no table or segment, and it does not call other modules (`host.invoke`
+    /// instances live in the caller's store).
+    private func pool(for binary: [UInt8], info: ModuleInfo) -> InstancePool? {
+        guard configuration.recycleInstances,
+            !info.description.imports.contains(where: { $0.module == ProvidedImports.hostModule && $0.name == "invoke" }),
+            StateScan.onlyMemoryAndGlobalsChange(binary),
+            let rewrittenBytes = try? ModuleRewriter.exportingState(
+                binary, mutableGlobals: info.mutableGlobalIndices, memoryCount: info.memoryCount),
+            let rewritten = try? parseWasm(bytes: rewrittenBytes, features: SandboxConfiguration.features)
+        else { return nil }
+        return InstancePool(rewritten: rewritten, maxIdle: configuration.poolMaxIdle)
     }
 
     /// Refuses a module whose initial memory or table is over the configured limits.

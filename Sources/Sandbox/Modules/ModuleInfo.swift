@@ -11,6 +11,10 @@ struct ModuleInfo: Sendable {
     let initialMemoryBytes: [UInt64]
     /// Initial element count of each table.
     let initialTableElements: [UInt64]
+    /// Global indices of the mutable globals (this host provides no imported globals).
+    let mutableGlobalIndices: [Int]
+    /// Number of memories.
+    let memoryCount: Int
 
     /// Walks the sections of a binary module.
     /// - Throws: the parser's error, for the caller to map to `invalid_module`.
@@ -105,6 +109,8 @@ struct ModuleInfo: Sendable {
         importedFunctionTypes = stubs
         initialMemoryBytes = allMemories.map { $0.min.multipliedReportingOverflow(by: 65536).overflow ? .max : $0.min * 65536 }
         initialTableElements = allTables.map(\.limits.min)
+        mutableGlobalIndices = allGlobals.indices.filter { allGlobals[$0].mutability == .variable }
+        memoryCount = allMemories.count
     }
 
     static func name(of type: ReferenceType) -> String {
