@@ -21,16 +21,53 @@ struct BenchDirectory: ModuleDirectory {
     func label(for id: String) -> String { String(id.prefix(12)) }
 }
 
-/// The in-process measurements: the production path (`Invoker.run`, a fresh
-/// store and instance per call) and WasmKit directly for what the Sandbox does
-/// not expose (warm instances, the memory bounds-checking mode).
+/// One way through the Sandbox: a compiler and invoker built from one
+/// configuration, and the bench's modules compiled with it.
+struct SandboxPath {
+    let name: String
+    let configuration: SandboxConfiguration
+    let compiler: ModuleCompiler
+    let invoker: Invoker
+
+    init(name: String, configuration: SandboxConfiguration) {
+        self.name = name
+        self.configuration = configuration
+        compiler = ModuleCompiler(configuration: configuration)
+        invoker = Invoker(configuration: configuration)
+    }
+
+    /// Assembles (when WAT) and compiles like an upload does.
+    func compiled(_ upload: [UInt8]) throws -> (binary: [UInt8], module: CompiledModule) {
+        let binary = try compiler.binary(from: upload)
+        return (binary, try compiler.compile(binary: binary, id: ModuleStore.id(of: binary)))
+    }
+
+    /// One invocation; throws unless it succeeds.
+    @discardableResult
+    func invoke(
+        _ module: CompiledModule, _ export: String, _ arguments: [WasmValue], wasi: WASIOptions = .init(),
+        directory: BenchDirectory
+    ) throws -> InvocationResult {
+        let request = InvocationRequest(export: export, arguments: arguments, limits: configuration.limits, wasi: wasi)
+        switch invoker.run(request, module: module, directory: directory) {
+        case .success(let result): return result
+        case .failure(let failure): throw BenchFailure("\(export) failed: \(failure.error)")
+        }
+    }
+}
+
+/// The in-process measurements: the production path (`Invoker.run`) with a
+/// fresh store and instance per call and with recycled instances, and WasmKit
+/// directly for what the Sandbox does not expose (a plain warm call, the
+/// memory bounds-checking mode).
 final class InProcessBench {
     let root: String
     /// Multiplies every iteration count (0.1 for a smoke run).
     let scale: Double
-    let configuration = SandboxConfiguration()
-    let compiler: ModuleCompiler
-    let invoker: Invoker
+    /// `sandbox.recycle_instances: false`: a fresh Store + instance per invocation.
+    let fresh = SandboxPath(name: "fresh", configuration: SandboxConfiguration(recycleInstances: false))
+    /// The default configuration: recycled instances where the module allows it.
+    let pooled = SandboxPath(name: "recycled", configuration: SandboxConfiguration())
     private(set) var rows: [String] = []
 
     /// Same features as the sandbox (SandboxConfiguration.features is internal).
@@ -39,8 +76,6 @@ final class InProcessBench {
     init(root: String, scale: Double) {
         self.root = root
         self.scale = scale
-        compiler = ModuleCompiler(configuration: configuration)
-        invoker = Invoker(configuration: configuration)
     }
 
     // MARK: fixtures
@@ -52,12 +87,6 @@ final class InProcessBench {
         return Array(data)
     }
 
-    /// Assembles (when WAT) and compiles like an upload does.
-    func compiled(_ upload: [UInt8]) throws -> (binary: [UInt8], module: CompiledModule) {
-        let binary = try compiler.binary(from: upload)
-        return (binary, try compiler.compile(binary: binary, id: ModuleStore.id(of: binary)))
-    }
-
     static let addWAT = """
         (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
         """
@@ -67,6 +96,28 @@ final class InProcessBench {
         (module (memory (export "memory") 1)
           (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
         """
+
+    /// The bench's modules, compiled by one path.
+    struct Modules {
+        let add, countdown, hello, chain: CompiledModule
+        let directory: BenchDirectory
+        let chainBytes: [UInt8]
+
+        init(_ path: SandboxPath, bench: InProcessBench) throws {
+            add = try path.compiled(Array(InProcessBench.addWAT.utf8)).module
+            countdown = try path.compiled(try bench.bytes("examples/modules/countdown.wat")).module
+            hello = try path.compiled(try bench.bytes("Tests/Fixtures/wasi/hello.wasm")).module
+            chainBytes = try bench.bytes("scripts/bench/chain.wasm")
+            chain = try path.compiled(chainBytes).module
+            directory = BenchDirectory(modules: [add.id: add, countdown.id: countdown, hello.id: hello, chain.id: chain])
+        }
+
+        /// Names the modules that got an instance pool.
+        var pooledNames: String {
+            [("add", add), ("countdown", countdown), ("hello", hello), ("chain", chain)]
+                .filter { $0.1.pool != nil }.map(\.0).joined(separator: ", ")
+        }
+    }
 
     // MARK: helpers
 
@@ -80,26 +131,10 @@ final class InProcessBench {
         rows.append("| \(id) | \(what) | \(value) | | | \(note) |")
     }
 
-    /// One production invocation; throws unless it succeeds.
-    @discardableResult
-    func invoke(
-        _ module: CompiledModule, _ export: String, _ arguments: [WasmValue], wasi: WASIOptions = .init(),
-        directory: BenchDirectory
-    ) throws -> InvocationResult {
-        let request = InvocationRequest(
-            export: export, arguments: arguments, limits: configuration.limits, wasi: wasi)
-        switch invoker.run(request, module: module, directory: directory) {
-        case .success(let result): return result
-        case .failure(let failure): throw BenchFailure("\(export) failed: \(failure.error)")
-        }
-    }
-
-    static func engine(
-        bounds: EngineConfiguration.MemoryBoundsChecking, compilation: EngineConfiguration.CompilationMode = .lazy
-    ) -> Engine {
+    static func engine(bounds: EngineConfiguration.MemoryBoundsChecking) -> Engine {
         // The sandbox's configuration (see SandboxConfiguration.makeEngine) with the bounds mode varied.
         Engine(configuration: EngineConfiguration(
-            compilationMode: compilation, stackSize: 512 << 10, features: features,
+            compilationMode: .lazy, stackSize: 512 << 10, features: features,
             memoryBoundsChecking: bounds, fuelMetering: true))
     }
 
@@ -118,35 +153,40 @@ final class InProcessBench {
     // MARK: the measurements
 
     func run() throws {
-        let add = try compiled(Array(Self.addWAT.utf8))
-        let addMemory = try compiled(Array(Self.addMemoryWAT.utf8))
-        let countdown = try compiled(try bytes("examples/modules/countdown.wat"))
-        let hello = try compiled(try bytes("Tests/Fixtures/wasi/hello.wasm"))
-        let chain = try compiled(try bytes("scripts/bench/chain.wasm"))
-        let directory = BenchDirectory(modules: [
-            add.module.id: add.module, countdown.module.id: countdown.module,
-            hello.module.id: hello.module, chain.module.id: chain.module,
-        ])
-
-        // Correctness first: a fast wrong answer is no benchmark.
-        guard try invoke(add.module, "add", [.i32(1), .i32(2)], directory: directory).results == [.i32(3)] else {
-            throw BenchFailure("add(1,2) != 3")
+        let freshModules = try Modules(fresh, bench: self)
+        let pooledModules = try Modules(pooled, bench: self)
+        var chainAnswer: [WasmValue] = []
+        for (path, modules) in [(fresh, freshModules), (pooled, pooledModules)] {
+            // Correctness first: a fast wrong answer is no benchmark. Twice, so a recycled instance is checked too.
+            for _ in 0..<2 {
+                guard try path.invoke(modules.add, "add", [.i32(1), .i32(2)], directory: modules.directory).results == [.i32(3)] else {
+                    throw BenchFailure("add(1,2) != 3")
+                }
+                guard try path.invoke(modules.countdown, "down", [.i64(60)], directory: modules.directory).results == [.i64(60)] else {
+                    throw BenchFailure("down(60) != 60")
+                }
+                let hello = try path.invoke(modules.hello, "_start", [], wasi: .init(args: ["_start"]), directory: modules.directory)
+                guard hello.stdout == Array("hello, world\n".utf8) else { throw BenchFailure("hello printed \(hello.stdout ?? [])") }
+                let answer = try path.invoke(modules.chain, "run", [], directory: modules.directory).results
+                if chainAnswer.isEmpty { chainAnswer = answer }
+                guard answer == chainAnswer else { throw BenchFailure("chain run() changed its answer: \(answer)") }
+            }
         }
-        guard try invoke(countdown.module, "down", [.i64(60)], directory: directory).results == [.i64(60)] else {
-            throw BenchFailure("down(60) != 60")
-        }
-        let helloResult = try invoke(hello.module, "_start", [], wasi: .init(args: ["_start"]), directory: directory)
-        guard helloResult.stdout == Array("hello, world\n".utf8) else { throw BenchFailure("hello printed \(helloResult.stdout ?? [])") }
-        let chainAnswer = try invoke(chain.module, "run", [], directory: directory).results
+        rows.append("| | *`Invoker.run` paths: **fresh** = `SandboxConfiguration(recycleInstances: false)`; "
+            + "**recycled** = default configuration (instance pool; pooled here: \(pooledModules.pooledNames))* | | | | |")
 
-        // (a) the production path.
-        let a = try Sampler.measure(warmup: iterations(2000), iterations: iterations(20000)) {
-            try invoke(add.module, "add", [.i32(1), .i32(2)], directory: directory)
+        // (a) the production path, both ways.
+        for (id, path, modules) in [("a", fresh, freshModules), ("a-r", pooled, pooledModules)] {
+            let sample = try Sampler.measure(warmup: iterations(2000), iterations: iterations(20000)) {
+                try path.invoke(modules.add, "add", [.i32(1), .i32(2)], directory: modules.directory)
+            }
+            row(id, "`add(1,2)` via `Invoker.run`, \(path.name)"
+                + (path.name == "fresh" ? " (new Store + instantiate + call)" : " (pooled instance: call + reset)"), sample)
         }
-        row("a", "`add(1,2)` via `Invoker.run` (fresh Store + instance + call)", a)
 
-        // (b) warm: not reachable through the Sandbox's public API, so WasmKit directly.
-        let addModule = try parseWasm(bytes: add.binary, features: Self.features)
+        // (b) warm: a plain second call on one instance is not reachable through the Sandbox's API.
+        let addBinary = try fresh.compiler.binary(from: Array(Self.addWAT.utf8))
+        let addModule = try parseWasm(bytes: addBinary, features: Self.features)
         let software = Self.engine(bounds: .software)
         let mprotect = Self.engine(bounds: .mprotect)
         do {
@@ -157,19 +197,19 @@ final class InProcessBench {
                 _ = try function.invoke(arguments)
                 store.fuel = Fuel(remaining: 100_000_000)
             }
-            row("b", "`add(1,2)` warm: 2nd+ call on one instance (WasmKit API, sandbox's engine config)", b,
-                note: "no public Sandbox API keeps an instance; Invoker always starts fresh")
+            row("b", "`add(1,2)` warm: 2nd+ call on one instance (WasmKit API, the sandbox's engine configuration)", b,
+                note: "the Sandbox exposes no instance; its closest is a-r")
         }
         let rawFresh = try Sampler.measure(warmup: iterations(2000), iterations: iterations(20000)) {
             let (_, instance) = try Self.instantiate(addModule, engine: software)
             _ = try Self.function(instance, "add").invoke([.i32(1), .i32(2)])
         }
-        row("a′", "`add(1,2)` fresh Store + instantiate + call, WasmKit directly (no Sandbox)", rawFresh,
-            note: "a − a′ = Sandbox overhead per invocation")
+        row("a′", "`add(1,2)` new Store + instantiate + call, WasmKit directly (no Sandbox)", rawFresh,
+            note: "a − a′ = Sandbox bookkeeping per invocation")
         let instantiateOnly = try Sampler.measure(warmup: iterations(2000), iterations: iterations(20000)) {
             _ = try Self.instantiate(addModule, engine: software)
         }
-        row("a″", "fresh Store + instantiate `add` only, no call (WasmKit)", instantiateOnly)
+        row("a″", "new Store + instantiate `add`, no call (WasmKit)", instantiateOnly)
 
         // The Service layer without a socket: JSON in and out, worker-pool hop, logging to a no-op handler.
         let runner = try LocalRunner()
@@ -182,36 +222,42 @@ final class InProcessBench {
             let response = runner.invoke(id: "add", export: "add", body: body)
             if response.status != 200 { throw BenchFailure("service invoke: \(response.status)") }
         }
-        row("a‴", "`POST …/invoke/add` through `WasmhostService` without a socket (LocalRunner)", service,
-            note: "JSON + routing + WorkerPool hop + a; no HTTP")
+        row("a‴", "`POST …/invoke/add` through `WasmhostService.handle` without a socket (LocalRunner, default config)", service,
+            note: "routing + JSON + WorkerPool hand-off and back + a-r")
 
         // (c) host→guest crossings.
-        let down60 = try Sampler.measure(warmup: iterations(200), iterations: iterations(3000)) {
-            try invoke(countdown.module, "down", [.i64(60)], directory: directory)
+        for (suffix, path, modules) in [("", fresh, freshModules), ("-r", pooled, pooledModules)] {
+            let down60 = try Sampler.measure(warmup: iterations(200), iterations: iterations(3000)) {
+                try path.invoke(modules.countdown, "down", [.i64(60)], directory: modules.directory)
+            }
+            let down0 = try Sampler.measure(warmup: iterations(500), iterations: iterations(5000)) {
+                try path.invoke(modules.countdown, "down", [.i64(0)], directory: modules.directory)
+            }
+            row("c0" + suffix, "`down(0)` via `Invoker.run`, \(path.name) (countdown.wat: no crossing)", down0)
+            row("c60" + suffix, "`down(60)` via `Invoker.run`, \(path.name) (60 `host.call` crossings)", down60)
+            row("c" + suffix, "**per host→guest crossing**, \(path.name): (down(60) − down(0)) / 60",
+                value: micros((down60.median - down0.median) / 60), note: "from the medians")
         }
-        let down0 = try Sampler.measure(warmup: iterations(500), iterations: iterations(5000)) {
-            try invoke(countdown.module, "down", [.i64(0)], directory: directory)
-        }
-        row("c0", "`down(0)` via `Invoker.run` (countdown.wat, no crossing)", down0)
-        row("c60", "`down(60)` via `Invoker.run` (60 `host.call` crossings)", down60)
-        row("c", "**per host→guest crossing**: (down(60) − down(0)) / 60", value: micros((down60.median - down0.median) / 60),
-            note: "medians")
 
         // (d) WASI.
-        let d = try Sampler.measure(warmup: iterations(200), iterations: iterations(3000)) {
-            try invoke(hello.module, "_start", [], wasi: .init(args: ["_start"]), directory: directory)
+        for (id, path, modules) in [("d", fresh, freshModules), ("d-r", pooled, pooledModules)] {
+            let sample = try Sampler.measure(warmup: iterations(200), iterations: iterations(3000)) {
+                try path.invoke(modules.hello, "_start", [], wasi: .init(args: ["_start"]), directory: modules.directory)
+            }
+            row(id, "WASI hello `_start` via `Invoker.run`, \(path.name) (Tests/Fixtures/wasi/hello.wasm)", sample)
         }
-        row("d", "WASI hello `_start` via `Invoker.run` (Tests/Fixtures/wasi/hello.wasm)", d)
 
         // (e) bounds-checking mode, WasmKit directly, everything else as the sandbox's engine.
-        let addMemoryModule = try parseWasm(bytes: addMemory.binary, features: Self.features)
-        for (label, module) in [("add", addModule), ("add + 1-page memory", addMemoryModule)] {
+        let addMemoryBinary = try fresh.compiler.binary(from: Array(Self.addMemoryWAT.utf8))
+        let addMemoryModule = try parseWasm(bytes: addMemoryBinary, features: Self.features)
+        for (label, module) in [("`add`", addModule), ("`add` + 1-page memory", addMemoryModule)] {
             for (mode, engine) in [("software", software), ("mprotect", mprotect)] {
                 let sample = try Sampler.measure(warmup: iterations(2000), iterations: iterations(20000)) {
                     let (_, instance) = try Self.instantiate(module, engine: engine)
                     _ = try Self.function(instance, "add").invoke([.i32(1), .i32(2)])
                 }
-                row("e", "\(label): fresh instantiate + call, `.\(mode)`", sample)
+                row("e", "\(label): new Store + instantiate + call, `.\(mode)`", sample,
+                    note: mode == "software" ? "the sandbox's mode" : "WasmKit's default on Linux")
             }
         }
         for (mode, engine) in [("software", software), ("mprotect", mprotect)] {
@@ -221,26 +267,30 @@ final class InProcessBench {
                 _ = try function.invoke([.i32(1), .i32(2)])
                 store.fuel = Fuel(remaining: 100_000_000)
             }
-            row("e", "add + 1-page memory: warm call, `.\(mode)`", sample)
+            row("e", "`add` + 1-page memory: warm call, `.\(mode)`", sample)
         }
 
         // (f) the ~100 KB C module.
-        let chainModule = try parseWasm(bytes: chain.binary, features: Self.features)
+        let chainBytes = freshModules.chainBytes
+        let chainModule = try parseWasm(bytes: chainBytes, features: Self.features)
         let upload = try Sampler.measure(warmup: 2, iterations: iterations(20)) {
-            _ = try compiler.compile(binary: chain.binary, id: chain.module.id)
+            _ = try pooled.compiler.compile(binary: chainBytes, id: pooledModules.chain.id)
         }
-        row("f0", "chain.wasm (\(chain.binary.count / 1024) KiB, 200 functions): upload validation (`ModuleCompiler.compile`)", upload,
-            note: "parse + eager translation of every body, once per upload")
-        let fresh = try Sampler.measure(warmup: 3, iterations: iterations(60)) {
-            let result = try invoke(chain.module, "run", [], directory: directory)
-            if result.results != chainAnswer { throw BenchFailure("chain run() changed its answer") }
+        row("f0", "chain.wasm (\(chainBytes.count / 1024) KiB, 200 functions): `ModuleCompiler.compile` (upload validation)", upload,
+            note: "parse + eager translation of every body (+ pool set-up), once per upload")
+        let freshChain = try Sampler.measure(warmup: 3, iterations: iterations(60)) {
+            try fresh.invoke(freshModules.chain, "run", [], directory: freshModules.directory)
         }
-        row("f", "chain.wasm `run()` via `Invoker.run` (fresh instance: lazy translation of all 200 bodies)", fresh)
+        row("f", "chain.wasm `run()` via `Invoker.run`, fresh (lazy translation of all 200 bodies)", freshChain)
+        let pooledChain = try Sampler.measure(warmup: 20, iterations: iterations(3000)) {
+            try pooled.invoke(pooledModules.chain, "run", [], directory: pooledModules.directory)
+        }
+        row("f-r", "chain.wasm `run()` via `Invoker.run`, recycled", pooledChain)
         let rawChainFresh = try Sampler.measure(warmup: 3, iterations: iterations(60)) {
             let (_, instance) = try Self.instantiate(chainModule, engine: software)
             _ = try Self.function(instance, "run").invoke([])
         }
-        row("f′", "chain.wasm fresh instantiate + first `run()`, WasmKit directly", rawChainFresh)
+        row("f′", "chain.wasm new Store + instantiate + first `run()`, WasmKit directly", rawChainFresh)
         let (store, instance) = try Self.instantiate(chainModule, engine: software)
         let function = try Self.function(instance, "run")
         _ = try function.invoke([])
@@ -249,20 +299,21 @@ final class InProcessBench {
             store.fuel = Fuel(remaining: 100_000_000)
         }
         row("f″", "chain.wasm `run()` warm: 2nd+ call on one instance (WasmKit API)", warm,
-            note: "fresh/warm = \(format(fresh.median / warm.median, digits: 0))×")
-        let fuelUsed = try invoke(chain.module, "run", [], directory: directory).fuelUsed
+            note: "f / f″ = \(format(freshChain.median / warm.median, digits: 0))×")
+        let fuelUsed = try fresh.invoke(freshModules.chain, "run", [], directory: freshModules.directory).fuelUsed
         row("f‴", "chain.wasm `run()` fuel used per call", value: String(fuelUsed))
     }
 
-    /// `--profile add N`: only the production add path, for callgrind
+    /// `--profile N [--recycled]`: only the production add path, for callgrind
     /// (`--toggle-collect=wasmhost_bench_profile_loop`).
-    func profile(iterations count: Int) throws {
-        let add = try compiled(Array(Self.addWAT.utf8))
-        let directory = BenchDirectory(modules: [add.module.id: add.module])
-        let request = InvocationRequest(export: "add", arguments: [.i32(1), .i32(2)], limits: configuration.limits)
+    func profile(iterations count: Int, recycled: Bool) throws {
+        let path = recycled ? pooled : fresh
+        let add = try path.compiled(Array(Self.addWAT.utf8)).module
+        let directory = BenchDirectory(modules: [add.id: add])
+        let request = InvocationRequest(export: "add", arguments: [.i32(1), .i32(2)], limits: path.configuration.limits)
         // Warm caches and lazy globals outside the collected region.
-        for _ in 0..<100 { _ = invoker.run(request, module: add.module, directory: directory) }
-        let failures = profileLoop(invoker, request, add.module, directory, count)
+        for _ in 0..<100 { _ = path.invoker.run(request, module: add, directory: directory) }
+        let failures = profileLoop(path.invoker, request, add, directory, count)
         if failures > 0 { throw BenchFailure("\(failures) failed invocations while profiling") }
     }
 }

@@ -46,10 +46,10 @@ struct Summary {
     }
 }
 
-/// Formats microseconds: three significant digits, switching to ms past 10,000 µs.
+/// Formats microseconds: about three significant digits, in ms from 1,000 µs.
 func micros(_ value: Double) -> String {
     if value.isNaN { return "n/a" }
-    if value >= 10_000 { return format(value / 1000, digits: 2) + " ms" }
+    if value >= 1_000 { return format(value / 1000, digits: 2) + " ms" }
     if value >= 100 { return format(value, digits: 0) + " µs" }
     if value >= 10 { return format(value, digits: 1) + " µs" }
     return format(value, digits: 2) + " µs"

@@ -1,7 +1,8 @@
 // wasmhost-bench: the in-process half of `make bench` (scripts/bench.sh runs it).
 //
 //   wasmhost-bench [--root DIR] [--scale X]   markdown table rows on stdout
-//   wasmhost-bench --profile N                only N production add invocations (for callgrind)
+//   wasmhost-bench --profile N [--recycled]   only N production add invocations (for callgrind),
+//                                             fresh instances unless --recycled
 //
 // Everything runs on one thread with the worker threads' 8 MiB stack, as in the daemon.
 import Foundation
@@ -12,6 +13,7 @@ struct Options: Sendable {
     var root = FileManager.default.currentDirectoryPath
     var scale = 1.0
     var profileCount: Int?
+    var recycled = false
 
     static func parse(_ words: [String]) -> Options? {
         var options = Options()
@@ -21,6 +23,7 @@ struct Options: Sendable {
             case "--root": options.root = words.popFirst() ?? options.root
             case "--scale": options.scale = words.popFirst().flatMap(Double.init) ?? options.scale
             case "--profile": options.profileCount = words.popFirst().flatMap(Int.init) ?? 2000
+            case "--recycled": options.recycled = true
             default: return nil
             }
         }
@@ -37,7 +40,7 @@ final class Outcome: @unchecked Sendable {
 
 LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
 guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: wasmhost-bench [--root DIR] [--scale X] [--profile N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wasmhost-bench [--root DIR] [--scale X] [--profile N [--recycled]]\n".utf8))
     exit(2)
 }
 let outcome = Outcome()
@@ -45,7 +48,7 @@ let thread = Thread {
     let bench = InProcessBench(root: options.root, scale: options.scale)
     do {
         if let count = options.profileCount {
-            try bench.profile(iterations: count)
+            try bench.profile(iterations: count, recycled: options.recycled)
         } else {
             try bench.run()
             print("| # | measurement | median | p99 | samples | note |")

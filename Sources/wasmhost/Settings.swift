@@ -68,6 +68,8 @@ struct Settings {
         service.sandbox.limits = limits
         service.sandbox.workerStackBytes = try reader.int("sandbox.worker_stack_bytes", default: 8 << 20, range: (256 << 10)...(1 << 30))
         service.sandbox.interpreterStackBytes = try reader.int("sandbox.interpreter_stack_bytes", default: 512 << 10, range: (64 << 10)...(64 << 20))
+        service.sandbox.recycleInstances = try reader.bool("sandbox.recycle_instances", default: true)
+        service.sandbox.poolMaxIdle = try reader.int("sandbox.pool_max_idle", default: 8, range: 0...1024)
         service.cacheMaxBytes = try reader.int("cache.max_bytes", default: 256 << 20, range: 0...Int.max)
         if let problem = service.sandbox.stackBudgetProblem() {
             throw SettingsError(key: "limits.max_reentrancy_depth", problem: problem)
@@ -109,6 +111,15 @@ struct KeyReader {
             throw SettingsError(key: key, problem: "\(value) is outside \(range.lowerBound)...\(range.upperBound)")
         }
         return value
+    }
+
+    func bool(_ key: String, default fallback: Bool) throws -> Bool {
+        guard let text = try optionalString(key) else { return fallback }
+        switch text.lowercased() {
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default: throw SettingsError(key: key, problem: "'\(text)' is not true or false")
+        }
     }
 
     func string(_ key: String, default fallback: String, allowed: [String]? = nil) throws -> String {
