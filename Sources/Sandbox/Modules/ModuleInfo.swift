@@ -26,6 +26,7 @@ struct ModuleInfo: Sendable {
         var tables: [TableType] = []
         var memories: [WasmParser.Limits] = []
         var globals: [GlobalType] = []
+        var globalInitializers: [ConstExpression] = []
         var tags: [TypeIndex] = []
         var exports: [Export] = []
         while let payload = try parser.parseNext() {
@@ -40,7 +41,9 @@ struct ModuleInfo: Sendable {
             case .functionSection(let indices): definedFunctionTypes = indices
             case .tableSection(let entries): tables += entries.map(\.type)
             case .memorySection(let entries): memories += entries.map(\.type)
-            case .globalSection(let entries): globals += entries.map(\.type)
+            case .globalSection(let entries):
+                globals += entries.map(\.type)
+                globalInitializers += entries.map(\.initializer)
             case .tagSection(let entries): tags += entries.map(\.type)
             case .exportSection(let entries): exports = entries
             default: break
@@ -81,6 +84,15 @@ struct ModuleInfo: Sendable {
             }
             described.append(.init(module: entry.module, name: entry.name, entity: entity))
         }
+        // Wasm 2.0: a global's initializer may read imported globals only
+        // (WasmKit 0.4.2 accepts any earlier global, as a later proposal allows).
+        for (index, initializer) in globalInitializers.enumerated() {
+            for instruction in initializer {
+                if case .globalGet(let read) = instruction, read >= UInt32(importGlobals.count) {
+                    throw InvalidModule(message: "global \(importGlobals.count + index): initializer reads global \(read), which is not imported (unknown global)")
+                }
+            }
+        }
         functionTypes += definedFunctionTypes
         let allTables = importTables + tables
         let allMemories = importMemories + memories
@@ -111,6 +123,12 @@ struct ModuleInfo: Sendable {
         initialTableElements = allTables.map(\.limits.min)
         mutableGlobalIndices = allGlobals.indices.filter { allGlobals[$0].mutability == .variable }
         memoryCount = allMemories.count
+    }
+
+    /// A rule WasmKit does not check itself.
+    struct InvalidModule: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
     }
 
     static func name(of type: ReferenceType) -> String {
