@@ -68,6 +68,8 @@ public struct InvocationResult: Sendable {
 /// A failed invocation: the error plus what was measured before it.
 public struct InvocationFailure: Error, Sendable {
     public let error: SandboxError
+    /// What the guest wrote before it failed (no results; `exit_code` unset).
+    public let partial: InvocationResult
     public let fuelUsed: UInt64
     public let durationMicroseconds: Int
     public let crossings: Int

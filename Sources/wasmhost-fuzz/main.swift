@@ -214,13 +214,16 @@ if let spec = options.spec { workerArguments += ["--spec", String(spec)] }
 let supervisor = Supervisor(
     executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
     workerArguments: workerArguments, crashDirectory: crashDirectory,
-    hangSeconds: options.hangSeconds, maxCrashes: options.maxCrashes)
+    hangSeconds: options.hangSeconds, maxCrashes: options.maxCrashes, countsFromResume: options.seconds == nil)
 let outcome = supervisor.run()
 let elapsed = Date().timeIntervalSince(started)
 let rate = Double(outcome.stats.executions) / max(elapsed, 0.001)
 let totals = outcome.stats
 print("fuzz: executions=\(totals.executions) accepted=\(totals.accepted) rejected=\(totals.rejected) "
-    + "invocations=\(totals.invocations) findings=\(totals.findings) slowest_ms=\(Int(totals.slowest * 1000)) crashes=\(outcome.crashes.count) seconds=\(Int(elapsed)) execs_per_second=\(Int(rate))")
+    + "invocations=\(totals.invocations) findings=\(totals.findings) slowest_ms=\(Int(totals.slowest * 1000)) crashes=\(outcome.signatures.values.reduce(0, +)) distinct_crashes=\(outcome.signatures.count) seconds=\(Int(elapsed)) execs_per_second=\(Int(rate))")
 for crash in outcome.crashes { print("fuzz: crash input saved: \(crash)") }
+for (signature, count) in outcome.signatures.sorted(by: { $0.value > $1.value }) {
+    print("fuzz: crash signature (\(count)x): \(signature)")
+}
 if outcome.stats.findings > 0 { print("fuzz: \(outcome.stats.findings) finding(s) saved in \(crashDirectory)") }
-exit(outcome.crashes.isEmpty && outcome.stats.findings == 0 ? 0 : 1)
+exit(outcome.signatures.isEmpty && outcome.stats.findings == 0 ? 0 : 1)

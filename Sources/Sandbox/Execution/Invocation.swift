@@ -53,8 +53,10 @@ public struct Invoker: Sendable {
             if stoppedByDeadline, error.isFuelOrHostStop {
                 error = .timeout(milliseconds: limits.timeoutMilliseconds)
             }
+            var partial = result([], context: context, module: module, fuelUsed: fuelUsed, micros: micros)
+            partial.exitCode = nil
             return .failure(InvocationFailure(
-                error: error, fuelUsed: fuelUsed, durationMicroseconds: micros,
+                error: error, partial: partial, fuelUsed: fuelUsed, durationMicroseconds: micros,
                 crossings: context.reentrancy.crossings))
         }
     }

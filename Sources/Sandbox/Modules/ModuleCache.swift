@@ -97,6 +97,14 @@ public final class ModuleCache: Sendable {
         }
     }
 
+    /// The module `id` if it is cached and ready, without loading or counting.
+    public func cached(_ id: String) -> CompiledModule? {
+        state.withLock { state in
+            guard case .ready(let module, _) = state.slots[id] else { return nil }
+            return module
+        }
+    }
+
     /// Puts a module compiled elsewhere (at upload) into the cache.
     public func insert(_ module: CompiledModule) {
         state.withLock { state in

@@ -26,6 +26,9 @@ public final class InstancePool: @unchecked Sendable {
     let rewritten: Module
     let maxIdle: Int
     private let lock = Mutex(State())
+    /// Requests to skip before trying inline again, after an inline attempt of
+    /// this module had to move to a worker (long calls would pay twice).
+    private let inlineCooldown = Atomic<Int>(0)
 
     init(rewritten: Module, maxIdle: Int) {
         self.rewritten = rewritten
@@ -62,6 +65,20 @@ public final class InstancePool: @unchecked Sendable {
             return true
         }
         if !kept { Counter(label: "wasmhost_instance_pool_discards_total").increment() }
+    }
+
+    /// True when an idle instance is waiting and this module's calls have been short.
+    public func shouldTryInline() -> Bool {
+        if inlineCooldown.load(ordering: .relaxed) > 0 {
+            inlineCooldown.subtract(1, ordering: .relaxed)
+            return false
+        }
+        return lock.withLock { !$0.idle.isEmpty }
+    }
+
+    /// An inline attempt ran out of its budget: run this module's calls on workers for a while.
+    public func inlineAttemptFailed() {
+        inlineCooldown.store(1000, ordering: .relaxed)
     }
 
     /// Drops every idle instance (memory pressure, or the module is evicted).

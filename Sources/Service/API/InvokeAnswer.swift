@@ -5,15 +5,22 @@ import Sandbox
 enum InvokeAnswer {
     static func json(_ result: InvocationResult) -> JSONValue {
         var members: [(String, JSONValue)] = [("results", .array(result.results.map(ValueCodec.result)))]
+        members += streams(of: result)
+        members.append(("fuel_used", .number(String(result.fuelUsed))))
+        members.append(("duration_us", .number(String(result.durationMicroseconds))))
+        return .object(members)
+    }
+
+    /// The captured streams the guest used, `exit_code` and `truncated`.
+    static func streams(of result: InvocationResult) -> [(String, JSONValue)] {
+        var members: [(String, JSONValue)] = []
         if let output = result.output { members += stream("output", output) }
         if let logs = result.logs { members.append(("logs", .array(logs.map { .string($0) }))) }
         if let stdout = result.stdout { members += stream("stdout", stdout) }
         if let stderr = result.stderr { members += stream("stderr", stderr) }
         if let exitCode = result.exitCode { members.append(("exit_code", .number(String(exitCode)))) }
         if !result.truncated.isEmpty { members.append(("truncated", .array(result.truncated.map { .string($0) }))) }
-        members.append(("fuel_used", .number(String(result.fuelUsed))))
-        members.append(("duration_us", .number(String(result.durationMicroseconds))))
-        return .object(members)
+        return members
     }
 
     /// A byte stream as UTF-8 text, or as `NAME_base64` when it is not valid UTF-8.
