@@ -2,41 +2,44 @@ import Sandbox
 
 /// Bit-exact float arguments and shortest-form float results.
 enum FloatCodec {
+    /// The bit patterns one float width uses for the special strings.
+    private struct Width: Sendable {
+        let bits: Int
+        let nan: UInt64
+        let infinity: UInt64
+        let parse: @Sendable (String) -> UInt64?
+    }
+
+    private static let binary32 = Width(
+        bits: 32, nan: 0x7FC0_0000, infinity: UInt64(Float.infinity.bitPattern),
+        parse: { Float($0).map { UInt64($0.bitPattern) } })
+    private static let binary64 = Width(
+        bits: 64, nan: 0x7FF8_0000_0000_0000, infinity: Double.infinity.bitPattern,
+        parse: { Double($0)?.bitPattern })
+
     static func f32(_ value: JSONValue) throws(ValueCodec.ArgumentFailure) -> UInt32 {
-        switch value {
-        case .number(let text):
-            guard let parsed = Float(text) else { throw .init(message: "is not a number") }
-            return parsed.bitPattern
-        case .string(let text):
-            switch text {
-            case "nan": return 0x7FC0_0000
-            case "-nan": return 0xFFC0_0000
-            case "inf": return Float.infinity.bitPattern
-            case "-inf": return (-Float.infinity).bitPattern
-            default: throw .init(message: "must be a number, \"nan\", \"-nan\", \"inf\", \"-inf\" or {\"bits\": ...}")
-            }
-        case .object(let members):
-            return UInt32(try bits(members, width: 32))
-        default:
-            throw .init(message: "must be a number, not \(value.typeName)")
-        }
+        UInt32(truncatingIfNeeded: try bits(value, binary32))
     }
 
     static func f64(_ value: JSONValue) throws(ValueCodec.ArgumentFailure) -> UInt64 {
+        try bits(value, binary64)
+    }
+
+    /// A JSON number (rounded to the width as IEEE 754 does), a special string, or `{"bits": ...}`.
+    private static func bits(_ value: JSONValue, _ width: Width) throws(ValueCodec.ArgumentFailure) -> UInt64 {
+        let sign: UInt64 = 1 << UInt64(width.bits - 1)
         switch value {
         case .number(let text):
-            guard let parsed = Double(text) else { throw .init(message: "is not a number") }
-            return parsed.bitPattern
-        case .string(let text):
-            switch text {
-            case "nan": return 0x7FF8_0000_0000_0000
-            case "-nan": return 0xFFF8_0000_0000_0000
-            case "inf": return Double.infinity.bitPattern
-            case "-inf": return (-Double.infinity).bitPattern
-            default: throw .init(message: "must be a number, \"nan\", \"-nan\", \"inf\", \"-inf\" or {\"bits\": ...}")
-            }
+            guard let parsed = width.parse(text) else { throw .init(message: "is not a number") }
+            return parsed
+        case .string("nan"): return width.nan
+        case .string("-nan"): return width.nan | sign
+        case .string("inf"): return width.infinity
+        case .string("-inf"): return width.infinity | sign
+        case .string:
+            throw .init(message: "must be a number, \"nan\", \"-nan\", \"inf\", \"-inf\" or {\"bits\": ...}")
         case .object(let members):
-            return try bits(members, width: 64)
+            return try bits(members, width: width.bits)
         default:
             throw .init(message: "must be a number, not \(value.typeName)")
         }
