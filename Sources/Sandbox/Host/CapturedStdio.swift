@@ -74,7 +74,7 @@ final class CapturedStdio: WASIFile, @unchecked Sendable {
                 let count = min(buffer.count, input.count - readOffset)
                 guard count > 0, let base = buffer.baseAddress else { return 0 }
                 input.withUnsafeBytes { source in
-                    base.copyMemory(from: source.baseAddress!.advanced(by: readOffset), byteCount: count)
+                    base.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[readOffset..<readOffset + count]).baseAddress ?? source.baseAddress ?? UnsafeRawPointer(base), byteCount: count)
                 }
                 readOffset += count
                 return count
