@@ -74,7 +74,8 @@ final class CapturedStdio: WASIFile, @unchecked Sendable {
                 let count = min(buffer.count, input.count - readOffset)
                 guard count > 0, let base = buffer.baseAddress else { return 0 }
                 input.withUnsafeBytes { source in
-                    base.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[readOffset..<readOffset + count]).baseAddress ?? source.baseAddress ?? UnsafeRawPointer(base), byteCount: count)
+                    guard let start = source.baseAddress else { return }
+                    base.copyMemory(from: start + readOffset, byteCount: count)
                 }
                 readOffset += count
                 return count
