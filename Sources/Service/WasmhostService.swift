@@ -96,8 +96,9 @@ public final class WasmhostService: HTTPHandler {
 
     private func authorize(_ request: HTTPRequest) throws(APIError) {
         guard let token = configuration.authToken else { return }
+        // The scheme name is case-insensitive (RFC 9110); the token is not.
         let presented = request.header("authorization").flatMap { value -> String? in
-            value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : nil
+            value.prefix(7).lowercased() == "bearer " ? String(value.dropFirst(7)) : nil
         }
         guard let presented, ConstantTime.equal(Array(presented.utf8), Array(token.utf8)) else {
             var error = APIError(.unauthorized, "a valid bearer token is required")

@@ -304,16 +304,22 @@ final class InProcessBench {
         row("f‴", "chain.wasm `run()` fuel used per call", value: String(fuelUsed))
     }
 
-    /// `--profile N [--recycled]`: only the production add path, for callgrind
-    /// (`--toggle-collect=wasmhost_bench_profile_loop`).
-    func profile(iterations count: Int, recycled: Bool) throws {
+    /// `--profile N [--recycled] [--module add|countdown|hello|chain]`: only one
+    /// production invocation path, for callgrind (`--toggle-collect=wasmhost_bench_profile_loop`).
+    func profile(iterations count: Int, recycled: Bool, module name: String) throws {
         let path = recycled ? pooled : fresh
-        let add = try path.compiled(Array(Self.addWAT.utf8)).module
-        let directory = BenchDirectory(modules: [add.id: add])
-        let request = InvocationRequest(export: "add", arguments: [.i32(1), .i32(2)], limits: path.configuration.limits)
+        let modules = try Modules(path, bench: self)
+        let (module, request): (CompiledModule, InvocationRequest)
+        switch name {
+        case "add": (module, request) = (modules.add, .init(export: "add", arguments: [.i32(1), .i32(2)], limits: path.configuration.limits))
+        case "countdown": (module, request) = (modules.countdown, .init(export: "down", arguments: [.i64(60)], limits: path.configuration.limits))
+        case "hello": (module, request) = (modules.hello, .init(export: "_start", arguments: [], limits: path.configuration.limits, wasi: .init(args: ["_start"])))
+        case "chain": (module, request) = (modules.chain, .init(export: "run", arguments: [], limits: path.configuration.limits))
+        default: throw BenchFailure("--module: add, countdown, hello or chain")
+        }
         // Warm caches and lazy globals outside the collected region.
-        for _ in 0..<100 { _ = path.invoker.run(request, module: add, directory: directory) }
-        let failures = profileLoop(path.invoker, request, add, directory, count)
+        for _ in 0..<100 { _ = path.invoker.run(request, module: module, directory: modules.directory) }
+        let failures = profileLoop(path.invoker, request, module, modules.directory, count)
         if failures > 0 { throw BenchFailure("\(failures) failed invocations while profiling") }
     }
 }

@@ -1,8 +1,9 @@
 // wasmhost-bench: the in-process half of `make bench` (scripts/bench.sh runs it).
 //
 //   wasmhost-bench [--root DIR] [--scale X]   markdown table rows on stdout
-//   wasmhost-bench --profile N [--recycled]   only N production add invocations (for callgrind),
-//                                             fresh instances unless --recycled
+//   wasmhost-bench --profile N [--recycled] [--module NAME]
+//                                             only N production invocations of one module (add by
+//                                             default) for callgrind; fresh instances unless --recycled
 //
 // Everything runs on one thread with the worker threads' 8 MiB stack, as in the daemon.
 import Foundation
@@ -14,6 +15,7 @@ struct Options: Sendable {
     var scale = 1.0
     var profileCount: Int?
     var recycled = false
+    var module = "add"
 
     static func parse(_ words: [String]) -> Options? {
         var options = Options()
@@ -24,6 +26,7 @@ struct Options: Sendable {
             case "--scale": options.scale = words.popFirst().flatMap(Double.init) ?? options.scale
             case "--profile": options.profileCount = words.popFirst().flatMap(Int.init) ?? 2000
             case "--recycled": options.recycled = true
+            case "--module": options.module = words.popFirst() ?? options.module
             default: return nil
             }
         }
@@ -40,7 +43,7 @@ final class Outcome: @unchecked Sendable {
 
 LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
 guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: wasmhost-bench [--root DIR] [--scale X] [--profile N [--recycled]]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wasmhost-bench [--root DIR] [--scale X] [--profile N [--recycled] [--module add|countdown|hello|chain]]\n".utf8))
     exit(2)
 }
 let outcome = Outcome()
@@ -48,7 +51,7 @@ let thread = Thread {
     let bench = InProcessBench(root: options.root, scale: options.scale)
     do {
         if let count = options.profileCount {
-            try bench.profile(iterations: count, recycled: options.recycled)
+            try bench.profile(iterations: count, recycled: options.recycled, module: options.module)
         } else {
             try bench.run()
             print("| # | measurement | median | p99 | samples | note |")

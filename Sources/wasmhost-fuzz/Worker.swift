@@ -10,11 +10,13 @@ struct Stats {
     var findings = 0
     var invocations = 0
     var slowest = 0.0
+    /// Inputs that took over 5 s (saved as slow-*; not failures).
+    var slow = 0
     var done = false
 
     var line: String {
         "executions=\(executions) accepted=\(accepted) rejected=\(rejected) findings=\(findings) "
-            + "invocations=\(invocations) slowest_ms=\(Int(slowest * 1000)) done=\(done ? 1 : 0)"
+            + "invocations=\(invocations) slowest_ms=\(Int(slowest * 1000)) slow=\(slow) done=\(done ? 1 : 0)"
     }
 
     init() {}
@@ -31,6 +33,7 @@ struct Stats {
             case "findings": findings = Int(value) ?? 0
             case "invocations": invocations = Int(value) ?? 0
             case "slowest_ms": slowest = Double(value).map { $0 / 1000 } ?? 0
+            case "slow": slow = Int(value) ?? 0
             case "done": done = value == "1"
             default: break
             }
@@ -44,6 +47,7 @@ struct Stats {
         findings += other.findings
         invocations += other.invocations
         slowest = max(slowest, other.slowest)
+        slow += other.slow
     }
 }
 
@@ -142,7 +146,8 @@ final class Worker {
                                     directory: crashDirectory)
             FileHandle.standardError.write(Data("wasmhost-fuzz: FINDING \(message.prefix(300)) -> \(path)\n".utf8))
         }
-        if elapsed > 10 {
+        if elapsed > 5 {
+            stats.slow += 1
             _ = saveArtifact(kind: "slow", input: input, note: "took \(Int(elapsed)) s\norigin: \(origin)",
                              directory: crashDirectory)
         }
@@ -192,7 +197,8 @@ final class Worker {
             let pick = mutator.rng.below(corpus.count)
             let (input, steps) = mutator.mutate(corpus[pick], others: corpus)
             let verdict = execute(index: index, origin: "fuzz seed=\(seed) #\(index) of \(origins[pick]) [\(steps)]", input: input)
-            if case .accepted = verdict, input.count < (1 << 20) {
+            // Keep mutants that reached invocation: they explore instantiation and execution.
+            if case .accepted(let invoked) = verdict, invoked > 0, input.count < (1 << 20) {
                 if corpus.count < 4096 {
                     corpus.append(input)
                     origins.append("mutant #\(index)")

@@ -220,7 +220,7 @@ let elapsed = Date().timeIntervalSince(started)
 let rate = Double(outcome.stats.executions) / max(elapsed, 0.001)
 let totals = outcome.stats
 print("fuzz: executions=\(totals.executions) accepted=\(totals.accepted) rejected=\(totals.rejected) "
-    + "invocations=\(totals.invocations) findings=\(totals.findings) slowest_ms=\(Int(totals.slowest * 1000)) crashes=\(outcome.signatures.values.reduce(0, +)) distinct_crashes=\(outcome.signatures.count) seconds=\(Int(elapsed)) execs_per_second=\(Int(rate))")
+    + "invocations=\(totals.invocations) findings=\(totals.findings) slowest_ms=\(Int(totals.slowest * 1000)) slow_inputs=\(totals.slow) crashes=\(outcome.signatures.values.reduce(0, +)) distinct_crashes=\(outcome.signatures.count) seconds=\(Int(elapsed)) execs_per_second=\(Int(rate))")
 for crash in outcome.crashes { print("fuzz: crash input saved: \(crash)") }
 for (signature, count) in outcome.signatures.sorted(by: { $0.value > $1.value }) {
     print("fuzz: crash signature (\(count)x): \(signature)")

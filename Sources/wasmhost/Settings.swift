@@ -103,9 +103,15 @@ struct KeyReader {
     /// Every value is read as text (environment variables and flags are text, YAML
     /// scalars too) and parsed here, so a wrong value is an error, never a silent default.
     func int(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = try optionalString(key) else { return fallback }
-        guard let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
-            throw SettingsError(key: key, problem: "'\(text)' is not an integer")
+        let value: Int
+        if let typed = config.int(forKey: ConfigKey(stringLiteral: key)) {
+            value = typed
+        } else {
+            guard let text = try optionalString(key) else { return fallback }
+            guard let parsed = Int(text.replacingOccurrences(of: "_", with: "")) else {
+                throw SettingsError(key: key, problem: "'\(text)' is not an integer")
+            }
+            value = parsed
         }
         guard range.contains(value) else {
             throw SettingsError(key: key, problem: "\(value) is outside \(range.lowerBound)...\(range.upperBound)")
@@ -114,6 +120,7 @@ struct KeyReader {
     }
 
     func bool(_ key: String, default fallback: Bool) throws -> Bool {
+        if let typed = config.bool(forKey: ConfigKey(stringLiteral: key)) { return typed }
         guard let text = try optionalString(key) else { return fallback }
         switch text.lowercased() {
         case "true", "yes", "1": return true

@@ -13,6 +13,7 @@ public final class WorkerPool: @unchecked Sendable {
     private var queue: [@Sendable () -> Void] = []
     private var queueHead = 0
     private var running = 0
+    private var stopping = false
     private let maxQueue: Int
     /// Number of worker threads.
     public let workers: Int
@@ -22,7 +23,9 @@ public final class WorkerPool: @unchecked Sendable {
         self.workers = max(1, workers)
         self.maxQueue = max(0, maxQueue)
         for index in 0..<self.workers {
-            let thread = Thread { [unowned self] in self.loop() }
+            // The thread keeps the pool alive until `shutdown()`: a pool is meant to
+            // live as long as the process, and its threads must never outlive it.
+            let thread = Thread { self.loop() }
             thread.stackSize = stackBytes
             thread.name = "wasmhost-worker-\(index)"
             thread.start()
@@ -33,12 +36,21 @@ public final class WorkerPool: @unchecked Sendable {
     public func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
         condition.lock()
         defer { condition.unlock() }
+        guard !stopping else { return false }
         // Jobs admitted and not finished: running, or queued but not yet picked up.
         let inFlight = running + queue.count - queueHead
         guard inFlight < workers + maxQueue else { return false }
         queue.append(job)
         condition.signal()
         return true
+    }
+
+    /// Lets the threads finish the queued jobs and exit; later submits are refused.
+    public func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Jobs running and jobs waiting, for metrics.
@@ -51,7 +63,11 @@ public final class WorkerPool: @unchecked Sendable {
     private func loop() {
         while true {
             condition.lock()
-            while queueHead == queue.count { condition.wait() }
+            while queueHead == queue.count && !stopping { condition.wait() }
+            if queueHead == queue.count {
+                condition.unlock()
+                return
+            }
             let job = queue[queueHead]
             queueHead += 1
             if queueHead > 64 && queueHead * 2 > queue.count {

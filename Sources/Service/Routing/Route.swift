@@ -47,6 +47,8 @@ enum Route: Equatable {
     /// - Throws: `bad_request` for bad percent-encoding in a segment.
     static func match(_ rawPath: String) throws(APIError) -> Route? {
         let segments = rawPath.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        // An empty segment (`/v1/modules/`, `//x`) is no route's shape.
+        guard !segments.contains(where: \.isEmpty) else { return nil }
         switch segments.count {
         case 1:
             switch segments.first {

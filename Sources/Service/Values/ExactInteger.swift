@@ -17,11 +17,7 @@ enum ExactInteger {
             if byte == UInt8(ascii: ".") {
                 seenPoint = true
             } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                let rest = String(decoding: utf8[utf8.index(after: index)...], as: UTF8.self)
-                // Exponents too large to matter are clamped: the value is zero or out of range either way.
-                guard let value = Int(rest.count > 9 ? String(rest.prefix(rest.hasPrefix("-") || rest.hasPrefix("+") ? 10 : 9)) : rest)
-                else { throw .outOfRange }
-                exponent += value
+                exponent += Self.exponent(String(decoding: utf8[utf8.index(after: index)...], as: UTF8.self))
                 break
             } else {
                 digits.append(byte - 0x30)
@@ -43,6 +39,17 @@ enum ExactInteger {
             magnitude = sum
         }
         return (negative, magnitude)
+    }
+
+    /// The exponent of a JSON number ("+12", "-0000000001"), clamped to ±10^9:
+    /// past that the value is zero or out of range either way.
+    private static func exponent(_ text: String) -> Int {
+        var digits = Substring(text)
+        let negative = digits.hasPrefix("-")
+        if negative || digits.hasPrefix("+") { digits = digits.dropFirst() }
+        digits = digits.drop { $0 == "0" }
+        let magnitude = digits.count > 9 ? 1_000_000_000 : (Int(digits) ?? 0)
+        return negative ? -magnitude : magnitude
     }
 
     /// Reads a string argument: decimal with an optional `-`, or `0x` hex with an optional `-`.

@@ -61,7 +61,7 @@ enum ValueCodec {
             throw ArgumentFailure(message: "must be a string of 0x and 32 hex digits")
         }
         let digits = Array(text.utf8.dropFirst(2))
-        guard digits.count == 32 else { throw ArgumentFailure(message: "must be a string of 0x and 32 hex digits") }
+        guard digits.count == 32, digits.allSatisfy({ Character(UnicodeScalar($0)).isHexDigit }) else { throw ArgumentFailure(message: "must be a string of 0x and 32 hex digits") }
         var bytes: [UInt8] = []
         for pair in stride(from: 0, to: 32, by: 2) {
             guard let byte = UInt8(String(decoding: digits[pair..<pair + 2], as: UTF8.self), radix: 16) else {

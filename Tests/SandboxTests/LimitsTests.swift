@@ -1,0 +1,50 @@
+import Testing
+@testable import Sandbox
+
+/// A request may only lower the configured fuel and timeout.
+struct LimitsTests {
+    static let configured = Limits(fuel: 1_000, timeoutMilliseconds: 500)
+
+    @Test(arguments: [
+        (nil, nil, 1_000 as UInt64, 500),
+        (10, nil, 10, 500),
+        (nil, 20, 1_000, 20),
+        (5_000, 9_000, 1_000, 500),
+        (0, 0, 0, 0),
+        (1_000, 500, 1_000, 500),
+        (.max, -5, 1_000, 0),
+    ] as [(UInt64?, Int?, UInt64, Int)])
+    func loweredClampsToTheConfiguredLimits(fuel: UInt64?, timeout: Int?, expectedFuel: UInt64, expectedTimeout: Int) {
+        let limits = Self.configured.lowered(fuel: fuel, timeoutMilliseconds: timeout)
+        #expect(limits.fuel == expectedFuel)
+        #expect(limits.timeoutMilliseconds == expectedTimeout)
+    }
+
+    @Test func loweringLeavesEveryOtherLimitAlone() {
+        let configured = Limits(fuel: 9, timeoutMilliseconds: 9, maxMemoryBytes: 1 << 16, maxTableElements: 3,
+                                maxOutputBytes: 7, maxReentrancyDepth: 5)
+        let lowered = configured.lowered(fuel: 1, timeoutMilliseconds: 1)
+        #expect(lowered == Limits(fuel: 1, timeoutMilliseconds: 1, maxMemoryBytes: 1 << 16, maxTableElements: 3,
+                                  maxOutputBytes: 7, maxReentrancyDepth: 5))
+    }
+
+    @Test func theDefaultsAreTheDocumentedOnes() {
+        let limits = Limits()
+        #expect(limits.fuel == 100_000_000)
+        #expect(limits.timeoutMilliseconds == 5_000)
+        #expect(limits.maxMemoryBytes == 64 << 20)
+        #expect(limits.maxOutputBytes == 1 << 20)
+        #expect(limits.maxReentrancyDepth == 64)
+    }
+
+    @Test(arguments: [(64, 8 << 20, true), (1_000, 8 << 20, false), (10, 256 << 10, false), (1, 1 << 20, true)])
+    func theStackBudgetCheckRefusesDepthsTheWorkerStackCannotHold(depth: Int, stack: Int, fits: Bool) {
+        let configuration = SandboxConfiguration(limits: Limits(maxReentrancyDepth: depth), workerStackBytes: stack)
+        let problem = configuration.stackBudgetProblem()
+        #expect((problem == nil) == fits)
+        if let problem {
+            #expect(problem.contains("limits.max_reentrancy_depth"))
+            #expect(problem.contains("sandbox.worker_stack_bytes"))
+        }
+    }
+}

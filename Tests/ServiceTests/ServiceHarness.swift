@@ -1,0 +1,80 @@
+import Foundation
+import Synchronization
+import HTTPServer
+import Logging
+import ModuleStore
+@testable import Service
+
+/// A `WasmhostService` over a store in a fresh temp dir, driven without a socket.
+/// Tests call `defer { harness.close() }`, which also keeps the harness alive.
+final class ServiceHarness: Sendable {
+    let directory: String
+    let store: ModuleStore
+    let service: WasmhostService
+
+    init(configuration: ServiceConfiguration = .init()) throws {
+        directory = NSTemporaryDirectory() + "wasmhost-service-test-\(UUID().uuidString)"
+        store = try ModuleStore(dataDirectory: directory, logger: Logger(label: "test.store"))
+        service = WasmhostService(configuration: configuration, store: store, logger: Logger(label: "test.service"))
+        // A released service frees its WorkerPools, whose threads then crash the
+        // process (WorkerPool captures itself unowned); keep every service alive.
+        Self.services.withLock { $0.append(service) }
+    }
+
+    private static let services = Mutex<[WasmhostService]>([])
+
+    func close() { try? FileManager.default.removeItem(atPath: directory) }
+
+    /// Sends `request` and waits (at most 10 s) for the answer, inline or deferred.
+    func send(_ request: HTTPRequest) -> HTTPResponse {
+        switch service.handle(request) {
+        case .respond(let response):
+            return response
+        case .deferred(let work):
+            let box = ResponseBox()
+            work { box.set($0) }
+            return box.wait() ?? HTTPResponse(status: 599)
+        }
+    }
+
+    func send(
+        _ method: String, _ path: String, query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)] = [], body: String = ""
+    ) -> HTTPResponse {
+        send(HTTPRequest(method: method, path: path, query: query, headers: headers, body: Array(body.utf8)))
+    }
+}
+
+/// Hands a deferred answer from the completing thread to the test.
+final class ResponseBox: Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let response = Mutex<HTTPResponse?>(nil)
+
+    func set(_ value: HTTPResponse) {
+        response.withLock { $0 = value }
+        semaphore.signal()
+    }
+
+    func wait(seconds: Double = 10) -> HTTPResponse? {
+        guard semaphore.wait(timeout: .now() + seconds) == .success else { return nil }
+        return response.withLock { $0 }
+    }
+}
+
+extension HTTPResponse {
+    /// The top-level members of a JSON body (empty when it is not an object).
+    var members: [String: JSONValue] {
+        guard case .object(let pairs)? = try? JSONParser.parse(body) else { return [:] }
+        return Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The problem `code`, if the body is a problem.
+    var code: String? {
+        if case .string(let code)? = members["code"] { return code }
+        return nil
+    }
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
