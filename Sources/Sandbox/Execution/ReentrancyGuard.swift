@@ -1,7 +1,7 @@
 import CStackBounds
 
 /// One entry into a guest export.
-struct Frame: Equatable {
+struct Frame: Hashable {
     let moduleID: String
     let export: String
     let arguments: [WasmValue]
@@ -17,6 +17,8 @@ struct ReentrancyGuard {
     let maxDepth: Int
     let stack: NativeStack
     private(set) var chain: [Frame] = []
+    /// The frames on the chain, so that a repeat is found in constant time at any depth.
+    private var onChain: Set<Frame> = []
     /// Crossings host→guest so far (root excluded), for metrics.
     private(set) var crossings = 0
 
@@ -30,7 +32,7 @@ struct ReentrancyGuard {
     mutating func enter(_ frame: Frame, label: (String) -> String) throws(ReentrancyTrip) {
         if !chain.isEmpty { crossings += 1 }
         let reason: LoopReason?
-        if chain.contains(frame) {
+        if onChain.contains(frame) {
             reason = .repeatedFrame
         } else if chain.count + 1 > maxDepth || !stack.hasRoom() {
             reason = .depth
@@ -44,11 +46,12 @@ struct ReentrancyGuard {
             throw ReentrancyTrip(reason: reason, chain: labels)
         }
         chain.append(frame)
+        onChain.insert(frame)
     }
 
     /// Pops the innermost frame.
     mutating func exit() {
-        chain.removeLast()
+        if let frame = chain.popLast() { onChain.remove(frame) }
     }
 }
 

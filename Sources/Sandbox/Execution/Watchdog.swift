@@ -34,6 +34,8 @@ final class Watchdog: @unchecked Sendable {
     static let refireNanoseconds: UInt64 = 5_000_000
     private let lock = NSCondition()
     private var entries: [ObjectIdentifier: Ticket] = [:]
+    /// When the watchdog thread will next wake up on its own (guarded by `lock`).
+    private var nextWake = UInt64.max
 
     private init() {
         let thread = Thread { [unowned self] in self.loop() }
@@ -50,7 +52,9 @@ final class Watchdog: @unchecked Sendable {
         let ticket = Ticket(store: store, deadline: deadline)
         lock.lock()
         entries[ObjectIdentifier(ticket)] = ticket
-        lock.signal()
+        // Wake the thread only when this deadline comes before its next wake-up:
+        // most invocations end long before an earlier one, and a wake costs a context switch.
+        if deadline < nextWake { lock.signal() }
         lock.unlock()
         return ticket
     }
@@ -84,6 +88,7 @@ final class Watchdog: @unchecked Sendable {
                     next = min(next, ticket.deadline)
                 }
             }
+            nextWake = next
             if next == .max {
                 lock.wait()
             } else {

@@ -2,7 +2,7 @@
 ///
 /// Integers and floats are kept as raw bit patterns so that nothing is rounded
 /// or canonicalised on the way in or out.
-public enum WasmValue: Sendable, Equatable {
+public enum WasmValue: Sendable, Hashable {
     case i32(UInt32)
     case i64(UInt64)
     /// IEEE 754 binary32 bit pattern.

@@ -1,5 +1,5 @@
 /// A WebAssembly value type, as the API names it.
-public enum WasmValueType: String, Sendable, Equatable {
+public enum WasmValueType: String, Sendable, Hashable {
     case i32, i64, f32, f64, v128, funcref, externref
     /// Any other reference type (exnref, typed references); shown by its name.
     case otherRef = "ref"
