@@ -34,9 +34,11 @@ public struct ModuleCompiler: Sendable {
     public func compile(binary: [UInt8], id: String) throws(SandboxError) -> CompiledModule {
         let module: Module
         let info: ModuleInfo
+        let executable: [UInt8]
         do {
-            module = try parseWasm(bytes: binary, features: SandboxConfiguration.features)
             info = try ModuleInfo(bytes: binary, features: SandboxConfiguration.features)
+            executable = try Self.withSafeNames(binary, info: info)
+            module = try parseWasm(bytes: executable, features: SandboxConfiguration.features)
         } catch {
             throw .invalidModule(Self.clean("\(error)"))
         }
@@ -49,7 +51,7 @@ public struct ModuleCompiler: Sendable {
         return CompiledModule(
             id: id, size: binary.count, description: info.description,
             usesWASI: info.description.imports.contains { $0.module == ProvidedImports.wasiModule },
-            module: module, info: info, pool: pool(for: binary, info: info))
+            module: module, info: info, pool: pool(for: executable, info: info))
     }
 
     /// A pool when instances of this module can be reset exactly: its code changes
@@ -64,6 +66,25 @@ public struct ModuleCompiler: Sendable {
             let rewritten = try? parseWasm(bytes: rewrittenBytes, features: SandboxConfiguration.features)
         else { return nil }
         return InstancePool(rewritten: rewritten, maxIdle: configuration.poolMaxIdle)
+    }
+
+    /// The bytes to execute: the binary itself, or, when its `name` section names
+    /// a function the module does not have, the binary without that section.
+    /// WasmKit 0.4.2 indexes its function list with the named index while
+    /// symbolicating a trap's backtrace and crashes the process on a bad one; a
+    /// name section is advisory, so the module stays valid and only loses names.
+    static func withSafeNames(_ binary: [UInt8], info: ModuleInfo) throws -> [UInt8] {
+        var parser = Parser(bytes: binary, features: SandboxConfiguration.features)
+        while let payload = try parser.parseNext() {
+            guard case .customSection(let section) = payload, section.name == "name" else { continue }
+            var names = NameSectionParser(stream: StaticByteStreamSource(bytes: Array(section.bytes)))
+            guard let parsed = try? names.parseAll() else { return binary }
+            for case .functions(let map) in parsed where map.keys.contains(where: { Int($0) >= info.functionCount }) {
+                return try ModuleRewriter.removingCustomSections(named: "name", from: binary)
+            }
+            return binary
+        }
+        return binary
     }
 
     /// Refuses a module whose initial memory or table is over the configured limits.

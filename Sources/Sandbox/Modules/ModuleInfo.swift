@@ -15,6 +15,8 @@ struct ModuleInfo: Sendable {
     let mutableGlobalIndices: [Int]
     /// Number of memories.
     let memoryCount: Int
+    /// Number of functions, imported and defined.
+    let functionCount: Int
 
     /// Walks the sections of a binary module.
     /// - Throws: the parser's error, for the caller to map to `invalid_module`.
@@ -123,6 +125,7 @@ struct ModuleInfo: Sendable {
         initialTableElements = allTables.map(\.limits.min)
         mutableGlobalIndices = allGlobals.indices.filter { allGlobals[$0].mutability == .variable }
         memoryCount = allMemories.count
+        functionCount = functionTypes.count
     }
 
     /// A rule WasmKit does not check itself.

@@ -65,6 +65,29 @@ enum ModuleRewriter {
         return output
     }
 
+    /// The binary without its custom sections called `name`.
+    static func removingCustomSections(named target: String, from bytes: [UInt8]) throws(Failure) -> [UInt8] {
+        var output = Array(bytes.prefix(8))
+        var position = 8
+        while position < bytes.count {
+            let id = bytes[position]
+            var cursor = position + 1
+            let size = try readLEB(bytes, &cursor)
+            let end = cursor + Int(size)
+            guard end <= bytes.count else { throw .malformed }
+            var keep = true
+            if id == 0 {
+                var nameStart = cursor
+                let length = try readLEB(bytes, &nameStart)
+                let nameEnd = nameStart + Int(length)
+                keep = nameEnd > end || String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self) != target
+            }
+            if keep { output += bytes[position..<end] }
+            position = end
+        }
+        return output
+    }
+
     private static func name(_ text: String) -> [UInt8] {
         let utf8 = Array(text.utf8)
         return leb(UInt32(utf8.count)) + utf8

@@ -25,14 +25,17 @@ enum ExactInteger {
             }
             index = utf8.index(after: index)
         }
-        // Drop leading zeros; trailing zeros move into the exponent.
-        while digits.first == 0 { digits.removeFirst() }
-        while digits.last == 0 { digits.removeLast(); exponent += 1 }
-        if digits.isEmpty { return (negative, 0) }
+        // Drop leading zeros; trailing zeros move into the exponent. Linear in the
+        // text's length (a hostile number may have millions of digits).
+        guard let first = digits.firstIndex(where: { $0 != 0 }), let last = digits.lastIndex(where: { $0 != 0 }) else {
+            return (negative, 0)
+        }
+        exponent += digits.count - 1 - last
+        let significant = digits[first...last]
         guard exponent >= 0 else { throw .notAnInteger }
-        guard digits.count + exponent <= 20 else { throw .outOfRange }
+        guard significant.count + exponent <= 20 else { throw .outOfRange }
         var magnitude: UInt64 = 0
-        for digit in digits + [UInt8](repeating: 0, count: exponent) {
+        for digit in Array(significant) + [UInt8](repeating: 0, count: exponent) {
             let (times, overflowA) = magnitude.multipliedReportingOverflow(by: 10)
             let (sum, overflowB) = times.addingReportingOverflow(UInt64(digit))
             guard !overflowA, !overflowB else { throw .outOfRange }
