@@ -44,6 +44,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Binds and starts the event threads.
     public func start() throws(HTTPServerStartError) {
         signal(SIGPIPE, SIG_IGN)
+        Self.raiseOpenFileLimit(to: configuration.maxConnections + 256)
         guard let address = SocketAddress(host: configuration.host, port: configuration.port) else {
             throw .invalidHost(configuration.host)
         }
@@ -88,6 +89,17 @@ public final class HTTPServer: @unchecked Sendable {
         watch.stop()
         address?.release()
         address = nil
+    }
+
+    /// libmicrohttpd stops accepting at its connection limit, and past the
+    /// process's open-file limit `accept` fails: either way new clients wait
+    /// silently in the kernel's backlog. The soft limit is raised towards the
+    /// hard one so that `http.max_connections` is what bounds connections.
+    static func raiseOpenFileLimit(to wanted: Int) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(wanted) else { return }
+        limit.rlim_cur = min(limit.rlim_max, rlim_t(wanted))
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     private func item(_ option: MHD_OPTION, _ value: Int) -> MHD_OptionItem {

@@ -21,9 +21,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// Creates a configuration; every value has a safe default.
     public init(
         host: String = "127.0.0.1", port: UInt16 = 8080, eventThreads: Int = 2,
-        threadStackBytes: Int = 1 << 20, maxConnections: Int = 1000,
+        threadStackBytes: Int = 1 << 20, maxConnections: Int = 16384,
         idleTimeoutSeconds: Int = 30, requestTimeoutSeconds: Int = 30,
-        connectionMemoryLimit: Int = 64 * 1024
+        connectionMemoryLimit: Int = 32 * 1024
     ) {
         self.host = host
         self.port = port

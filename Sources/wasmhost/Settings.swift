@@ -47,7 +47,7 @@ struct Settings {
         (http.host, http.port) = try Self.parseListen(listen)
         http.eventThreads = try reader.int("http.event_threads", default: 2, range: 1...64)
         http.threadStackBytes = try reader.int("http.thread_stack_bytes", default: 1 << 20, range: (64 << 10)...(64 << 20))
-        http.maxConnections = try reader.int("http.max_connections", default: 1000, range: 1...100_000)
+        http.maxConnections = try reader.int("http.max_connections", default: 16384, range: 1...1_000_000)
         http.idleTimeoutSeconds = try reader.int("http.idle_timeout_seconds", default: 30, range: 1...3600)
         http.requestTimeoutSeconds = try reader.int("http.request_timeout_seconds", default: 30, range: 1...3600)
 

@@ -69,6 +69,24 @@ struct WASITests {
         #expect(try daemon.invoke(try upload("hello"), "_start").status == 200)
     }
 
+    @Test func aWASIPointerOutsideMemoryTrapsInsteadOfKillingTheDaemon() throws {
+        let answer = try daemon.upload(Paths.root + "/scripts/reliability/regressions/wasi-fd-write-iovec-out-of-bounds.wat")
+        let id = try #require(answer.json["id"] as? String)
+        let run = try daemon.invoke(id, "_start")
+        #expect(run.status == 422)
+        #expect(run.json["detail"] as? String == "out of bounds memory access")
+        #expect(daemon.isRunning)
+    }
+
+    @Test func aNameSectionNamingMissingFunctionsStillGivesATrap() throws {
+        let answer = try daemon.upload(Paths.root + "/scripts/reliability/regressions/name-section-function-index-out-of-range.wasm")
+        let id = try #require(answer.json["id"] as? String)
+        let exports = try #require(answer.json["exports"] as? [[String: Any]])
+        let function = try #require(exports.first { $0["kind"] as? String == "func" }?["name"] as? String)
+        #expect(try daemon.invoke(id, function).json["code"] as? String == "trap")
+        #expect(daemon.isRunning)
+    }
+
     @Test func limitsApplyToWASIProgramsToo() throws {
         let answer = try daemon.invoke(try upload("big_output"), "_start", "{\"fuel\":1000}")
         #expect(answer.json["code"] as? String == "fuel_exhausted")

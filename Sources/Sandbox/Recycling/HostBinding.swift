@@ -29,7 +29,10 @@ final class HostBinding {
             } else if stub.module == ProvidedImports.wasiModule {
                 imports.define(module: stub.module, name: name, Function(store: store, type: stub.signature.wasmKitType) {
                     [unowned self] caller, arguments in
-                    guard let implementation = self.wasi[name] else { throw HostTrap("\(ProvidedImports.wasiModule).\(name) is not bound") }
+                    guard let implementation = self.wasi[name], let context = self.context else {
+                        throw HostTrap("\(ProvidedImports.wasiModule).\(name) is not bound")
+                    }
+                    try WASIPointerCheck.check(name, arguments: arguments, caller: caller, wasi: context.wasi)
                     return try implementation(caller, arguments)
                 })
             }
