@@ -26,7 +26,7 @@ public struct ModuleCompiler: Sendable {
             // Keep the name section, so that backtraces show the WAT's function names.
             return try wat2wasm(text, features: SandboxConfiguration.features, options: EncodeOptions(nameSection: true))
         } catch {
-            throw .invalidWAT(Self.readableLocation(Self.clean("\(error)")))
+            throw .invalidWAT(Self.watDetail(error))
         }
     }
 
@@ -125,9 +125,22 @@ public struct ModuleCompiler: Sendable {
         }
     }
 
-    /// WAT errors say `at Location(line: 2, column: 30)`; clients read `at line 2, column 30`.
-    static func readableLocation(_ text: String) -> String {
-        text.replacingOccurrences(of: "Location(line: ", with: "line ").replacingOccurrences(of: ")", with: "")
+    /// A WAT error as a client reads it: the parser's message without Swift
+    /// debug descriptions of tokens, then `at line L, column C` (both 1-based).
+    static func watDetail(_ error: WatParserError) -> String {
+        var message = "\(error)"
+        if let location = error.location, let suffix = message.range(of: " at \(location)", options: .backwards) {
+            message.removeSubrange(suffix)
+        }
+        message = clean(message)
+        // Token descriptions look like `integer(Optional(Swift.FloatingPointSign.minus), WAT.IntegerToken…`.
+        if let debug = message.range(of: "(Optional(") ?? message.range(of: "WAT.") ?? message.range(of: "Swift.") {
+            let cut = message[..<debug.lowerBound].range(of: " but got ", options: .backwards)?.upperBound ?? debug.lowerBound
+            message = String(message[..<cut]) + (message[..<cut].hasSuffix("got ") ? "an unexpected token" : "")
+        }
+        guard let location = error.location else { return message }
+        let (line, column) = location.computeLineAndColumn()
+        return "\(message) at line \(line), column \(column + 1)"
     }
 
     /// Error texts without Swift type prefixes.
