@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build build-debug run test unit-tests spec-tests deploy-check bench clean
+.PHONY: deps build build-debug run test unit-tests spec-tests deploy-check reliability-short bench fuzz fuzz-api torture soak reliability-long clean
 
 # Installs libmicrohttpd-dev (and pkg-config) with apt-get when pkg-config cannot find it.
 deps:
@@ -23,8 +23,10 @@ run: build
 	.build/release/wasmhost serve $(ARGS)
 
 # Every test: Swift unit and integration tests (real daemon, real HTTP), the
-# WebAssembly spec suite over HTTP, and the deploy files check.
-test: deps unit-tests spec-tests deploy-check
+# WebAssembly spec suite over HTTP, the deploy files check, and the short
+# reliability run (fuzz corpus replay, schemathesis, kill -9 torture, hostile
+# HTTP and guests, a short soak).
+test: deps unit-tests spec-tests deploy-check reliability-short
 
 unit-tests: build-debug
 	$(SWIFT) test --skip-build
@@ -34,6 +36,29 @@ spec-tests: build-debug
 
 deploy-check:
 	bash deploy/verify.sh
+
+reliability-short: build-debug
+	WASMHOST_BIN=$(CURDIR)/.build/debug/wasmhost WASMHOST_FUZZ_BIN=$(CURDIR)/.build/debug/wasmhost-fuzz \
+	  bash scripts/reliability/run.sh short
+
+# Long runs (not part of `make test`). SECONDS / DURATION / CYCLES can be set.
+SECONDS_ ?= 600
+DURATION ?= 30m
+CYCLES ?= 100
+fuzz: build-debug
+	bash scripts/reliability/fuzz.sh $(SECONDS_)
+
+fuzz-api: build-debug
+	bash scripts/reliability/fuzz_api.sh long
+
+torture: build-debug
+	WASMHOST_BIN=$(CURDIR)/.build/debug/wasmhost python3 scripts/reliability/torture.py $(CYCLES)
+
+soak: build-debug
+	WASMHOST_BIN=$(CURDIR)/.build/debug/wasmhost bash scripts/reliability/soak.sh $(DURATION)
+
+reliability-long: build-debug
+	bash scripts/reliability/run.sh long
 
 # Benchmarks (not tests): release build, wrk and an in-process harness.
 bench: deps
