@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPServer
 import Service
 
 /// `wasmhost check FILE`: validate a module and print its description.
@@ -13,23 +14,39 @@ struct CheckCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        LogSetup.bootstrap(format: "text", level: "error")
-        let bytes = try ModuleFile.read(file)
-        let runner = try LocalRunner()
-        defer { runner.close() }
-        let response = runner.upload(bytes)
-        FileHandle.standardOutput.write(Data(response.body + [0x0A]))
-        if response.status >= 300 { throw ExitCode(1) }
+        let uploaded = try ModuleFile.upload(file) { _, _ in }
+        ModuleFile.print(uploaded)
     }
 }
 
-/// Reads a module file with a one-line error.
+/// What `check` and `run` share: read a module file, upload it through the
+/// service's own path into a throwaway store, print answers.
 enum ModuleFile {
-    static func read(_ path: String) throws -> [UInt8] {
+    /// Uploads `path`; on success hands the runner and the module id to `body`
+    /// (the store is removed afterwards). Returns the upload's answer.
+    @discardableResult
+    static func upload(_ path: String, then body: (_ runner: LocalRunner, _ id: String) throws -> Void) throws -> HTTPResponse {
+        LogSetup.bootstrap(format: "text", level: "error")
         guard let data = FileManager.default.contents(atPath: path) else {
             FileHandle.standardError.write(Data("wasmhost: cannot read \(path)\n".utf8))
             throw ExitCode(1)
         }
-        return Array(data)
+        let runner = try LocalRunner()
+        defer { runner.close() }
+        let uploaded = runner.upload(Array(data))
+        guard uploaded.status < 300,
+            let description = try? JSONSerialization.jsonObject(with: Data(uploaded.body)) as? [String: Any],
+            let id = description["id"] as? String
+        else {
+            print(uploaded)
+            throw ExitCode(1)
+        }
+        try body(runner, id)
+        return uploaded
+    }
+
+    /// Prints an answer's body on stdout; a problem exits 1.
+    static func print(_ response: HTTPResponse) {
+        FileHandle.standardOutput.write(Data(response.body + [0x0A]))
     }
 }

@@ -22,20 +22,11 @@ struct RunCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        LogSetup.bootstrap(format: "text", level: "error")
-        let bytes = try ModuleFile.read(file)
-        let runner = try LocalRunner()
-        defer { runner.close() }
-        let uploaded = runner.upload(bytes)
-        guard uploaded.status < 300,
-            let description = try? JSONSerialization.jsonObject(with: Data(uploaded.body)) as? [String: Any],
-            let id = description["id"] as? String
-        else {
-            FileHandle.standardOutput.write(Data(uploaded.body + [0x0A]))
-            throw ExitCode(1)
+        try ModuleFile.upload(file) { runner, id in
+            let body = LocalRunner.invokeBody(arguments: arguments.filter { $0 != "--" }, input: input)
+            let answer = runner.invoke(id: id, export: invoke, body: body)
+            ModuleFile.print(answer)
+            if answer.status >= 300 { throw ExitCode(1) }
         }
-        let answer = runner.invoke(id: id, export: invoke, body: LocalRunner.invokeBody(arguments: arguments.filter { $0 != "--" }, input: input))
-        FileHandle.standardOutput.write(Data(answer.body + [0x0A]))
-        if answer.status >= 300 { throw ExitCode(1) }
     }
 }
