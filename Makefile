@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build build-debug run test unit-tests spec-tests deploy-check reliability-short bench fuzz fuzz-api torture soak reliability-long clean
+.PHONY: deps build build-debug run test unit-tests spec-tests deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
 
 # Installs libmicrohttpd-dev (and pkg-config) with apt-get when pkg-config cannot find it.
 deps:
@@ -41,12 +41,15 @@ reliability-short: build-debug
 	WASMHOST_BIN=$(CURDIR)/.build/debug/wasmhost WASMHOST_FUZZ_BIN=$(CURDIR)/.build/debug/wasmhost-fuzz \
 	  bash scripts/reliability/run.sh short
 
-# Long runs (not part of `make test`). SECONDS / DURATION / CYCLES can be set.
-SECONDS_ ?= 600
+# Long runs (not part of `make test`). FUZZ_SECONDS / DURATION / CYCLES can be set.
+FUZZ_SECONDS ?= 600
 DURATION ?= 30m
 CYCLES ?= 100
 fuzz: build-debug
-	bash scripts/reliability/fuzz.sh $(SECONDS_)
+	bash scripts/reliability/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-libfuzzer: deps
+	bash scripts/reliability/fuzz.sh libfuzzer $(FUZZ_SECONDS)
 
 fuzz-api: build-debug
 	bash scripts/reliability/fuzz_api.sh long

@@ -56,7 +56,7 @@ struct Supervisor {
         while true {
             generation += 1
             let stderrPath = state + "/stderr"
-            FileManager.default.createFile(atPath: stderrPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
             unlink(state + "/stats")
             unlink(state + "/current")
             let child = Process()

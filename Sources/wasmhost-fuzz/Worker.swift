@@ -84,9 +84,9 @@ func saveArtifact(kind: String, input: [UInt8], note: String, directory: String)
     let isBinary = input.starts(with: [0x00, 0x61, 0x73, 0x6D])
     let base = "\(directory)/\(kind)-\(hexDigest(input).prefix(16))"
     let path = base + (isBinary ? ".wasm" : ".wat")
-    FileManager.default.createFile(atPath: path, contents: Data(input))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(input))
     let text = note + "\nreproduce: .build/debug/wasmhost-fuzz --run \(path)\n"
-    FileManager.default.createFile(atPath: base + ".txt", contents: Data(text.utf8))
+    _ = FileManager.default.createFile(atPath: base + ".txt", contents: Data(text.utf8))
     return path
 }
 
@@ -99,6 +99,7 @@ final class Worker {
     let crashDirectory: String
     var stats = Stats()
     private var currentFD: Int32 = -1
+    private var seenFindings: Set<String> = []
     private var lastStatsWrite = Date.distantPast
 
     init(target: FuzzTarget, seeds: [Seed], stateDirectory: String, crashDirectory: String) {
@@ -122,7 +123,7 @@ final class Worker {
         guard force || Date().timeIntervalSince(lastStatsWrite) > 0.5 else { return }
         lastStatsWrite = Date()
         let path = stateDirectory + "/stats"
-        FileManager.default.createFile(atPath: path + ".new", contents: Data(stats.line.utf8))
+        _ = FileManager.default.createFile(atPath: path + ".new", contents: Data(stats.line.utf8))
         rename(path + ".new", path)
     }
 
@@ -142,9 +143,13 @@ final class Worker {
             stats.invocations += invoked * 2
         case .finding(let message):
             stats.findings += 1
-            let path = saveArtifact(kind: "finding", input: input, note: "finding: \(message)\norigin: \(origin)",
-                                    directory: crashDirectory)
-            FileHandle.standardError.write(Data("wasmhost-fuzz: FINDING \(message.prefix(300)) -> \(path)\n".utf8))
+            // One saved input per kind of finding (digits, quotes and positions vary).
+            let kind = String(message.filter { !$0.isNumber }.prefix(70))
+            if seenFindings.insert(kind).inserted {
+                let path = saveArtifact(kind: "finding", input: input, note: "finding: \(message)\norigin: \(origin)",
+                                        directory: crashDirectory)
+                FileHandle.standardError.write(Data("wasmhost-fuzz: FINDING \(message.prefix(300)) -> \(path)\n".utf8))
+            }
         }
         if elapsed > 5 {
             stats.slow += 1

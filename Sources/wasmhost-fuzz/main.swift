@@ -4,8 +4,8 @@
 //       every input file under PATH (a WAT file also as its assembled binary), then N
 //       deterministic mutants of them; used by `make test` (corpus + regressions)
 //   wasmhost-fuzz --seconds N [--corpus PATH...] [--seed S] [--spec N]
-//       time-boxed mutation fuzzing (seeds: examples/modules, Tests/Fixtures,
-//       scripts/reliability/regressions, and N spec-suite modules)
+//       time-boxed mutation fuzzing (seeds: examples/modules, Tests/Fixtures and N
+//       spec-suite modules; the regressions are for --replay)
 //   wasmhost-fuzz --run FILE...        one input at a time, in this process (reproduce a crash)
 //   wasmhost-fuzz --libfuzzer [libFuzzer flags] [CORPUS_DIR...]
 //       coverage-guided libFuzzer, in a build made with
@@ -117,7 +117,8 @@ func seeds(_ options: Options, target: FuzzTarget) -> [Seed] {
     }
     let root = options.root
     let paths = options.corpus.isEmpty
-        ? ["\(root)/examples/modules", "\(root)/Tests/Fixtures", "\(root)/scripts/reliability/regressions"]
+        // Not the regressions: they crash until fixed, and their mutants would find the same bug again and again.
+        ? ["\(root)/examples/modules", "\(root)/Tests/Fixtures"]
             .filter { FileManager.default.fileExists(atPath: $0) }
         : options.corpus
     var list = Corpus.load(paths, assemble: assemble)
@@ -148,8 +149,12 @@ func onWorkerStack(_ body: @escaping @Sendable () -> Int32) -> Int32 {
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 #if WASMHOST_LIBFUZZER
+// libFuzzer's -fork and -jobs modes run this binary again with libFuzzer's own
+// flags only (single dash): anything that is not one of our `--` modes is libFuzzer's.
 if arguments.first == "--libfuzzer" {
     exit(runLibFuzzer(Array(arguments.dropFirst())))
+} else if !(arguments.first?.hasPrefix("--") ?? false) {
+    exit(runLibFuzzer(arguments))
 }
 #else
 if arguments.first == "--libfuzzer" {

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Soak: hours of mixed traffic in minutes; fails when memory, fds or threads creep up.
+#
+#   scripts/reliability/soak.sh DURATION        e.g. 30s, 2m, 30m, 1h
+#
+# Starts a daemon (2 workers), loads it with wrk and soak.lua (invoke add, upload
+# a new module, delete, spin loops with small fuel, traps, echo, GETs), and
+# samples the daemon's RSS, open fds (/proc/PID/fd) and thread count into a CSV
+# (every 10 s; more often for short runs). Fails if:
+#   - the mean of the last third of the samples is above the mean of the middle
+#     third by more than 10% plus a small absolute slack (RSS 8 MiB, fds 4,
+#     threads 2): a leak;
+#   - any answer was 500, or the daemon died, or it did not stop cleanly on SIGTERM.
+# Installs wrk with apt-get when missing. The CSV and logs stay in the work dir.
+set -euo pipefail
+
+DURATION="${1:-2m}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+BIN="${WASMHOST_BIN:-$REPO/.build/debug/wasmhost}"
+[ -x "$BIN" ] || { echo "soak: no daemon binary at $BIN (swift build --product wasmhost)" >&2; exit 2; }
+
+case "$DURATION" in
+  *h) SECONDS_TOTAL=$(( ${DURATION%h} * 3600 )) ;;
+  *m) SECONDS_TOTAL=$(( ${DURATION%m} * 60 )) ;;
+  *s) SECONDS_TOTAL=${DURATION%s} ;;
+  *[0-9]) SECONDS_TOTAL=$DURATION ;;
+  *) echo "usage: $0 DURATION (30s, 2m, 1h)" >&2; exit 2 ;;
+esac
+INTERVAL=10
+[ "$SECONDS_TOTAL" -lt 120 ] && INTERVAL=$(( SECONDS_TOTAL / 12 > 1 ? SECONDS_TOTAL / 12 : 1 ))
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "soak: installing wrk with apt-get"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null
+fi
+
+WORK="$(mktemp -d "${RELIABILITY_TMP:-/tmp}/wasmhost-soak-XXXXXX")"
+PID=""
+SAMPLER=""
+cleanup() {
+  [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null || true
+  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then kill -9 "$PID" 2>/dev/null || true; fi
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+(cd "$WORK" && exec env -u WASMHOST_TOKEN WASMHOST_LIMITS_MAX_CONCURRENT=2 WASMHOST_LOG_LEVEL=warning \
+  "$BIN" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" >"$WORK/stdout" 2>"$WORK/daemon.log") &
+PID=$!
+PORT=""
+for _ in $(seq 1 300); do
+  PORT="$(sed -n 's/^wasmhost listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/stdout" 2>/dev/null || true)"
+  [ -n "$PORT" ] && break
+  kill -0 "$PID" 2>/dev/null || { echo "soak: daemon exited at start"; cat "$WORK/daemon.log"; exit 1; }
+  sleep 0.1
+done
+[ -n "$PORT" ] || { echo "soak: daemon did not report its port"; exit 1; }
+BASE="http://127.0.0.1:$PORT"
+for module in add:calc trap:trap echo:echo; do
+  curl -fsS -o /dev/null --data-binary "@$REPO/examples/modules/${module%%:*}.wat" "$BASE/v1/modules?name=${module##*:}"
+done
+echo "soak: daemon pid $PID on $BASE for ${SECONDS_TOTAL}s, sampling every ${INTERVAL}s, work dir $WORK"
+
+CSV="$WORK/soak.csv"
+echo "seconds,rss_kib,fds,threads" >"$CSV"
+sample() {
+  local rss threads fds
+  rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$PID/status" 2>/dev/null || echo 0)"
+  threads="$(awk '/^Threads:/ {print $2}' "/proc/$PID/status" 2>/dev/null || echo 0)"
+  fds="$(ls "/proc/$PID/fd" 2>/dev/null | wc -l)"
+  echo "$1,$rss,$fds,$threads" >>"$CSV"
+}
+START=$(date +%s)
+( while kill -0 "$PID" 2>/dev/null; do sample $(( $(date +%s) - START )); sleep "$INTERVAL"; done ) &
+SAMPLER=$!
+
+set +e
+wrk -t2 -c8 -d "${SECONDS_TOTAL}s" --timeout 10s -s "$HERE/soak.lua" "$BASE" >"$WORK/wrk.log" 2>&1
+WRK_STATUS=$?
+set -e
+kill "$SAMPLER" 2>/dev/null || true
+wait "$SAMPLER" 2>/dev/null || true
+SAMPLER=""
+ALIVE=yes
+kill -0 "$PID" 2>/dev/null || ALIVE=no
+[ "$ALIVE" = yes ] && sample $(( $(date +%s) - START ))
+cat "$WORK/wrk.log"
+
+# A clean stop: SIGTERM, exit 0 within the grace period.
+STOP_STATUS="not running"
+if [ "$ALIVE" = yes ]; then
+  kill -TERM "$PID"
+  for _ in $(seq 1 400); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$PID" 2>/dev/null; then STOP_STATUS="still running 40 s after SIGTERM"; else
+    set +e; wait "$PID"; STOP_STATUS="exit $?"; set -e
+  fi
+fi
+
+set +e
+python3 - "$CSV" "$WORK/wrk.log" "$ALIVE" "$STOP_STATUS" "$WRK_STATUS" <<'EOF'
+import csv, re, sys
+path, wrk_log, alive, stop_status, wrk_status = sys.argv[1:6]
+rows = [{k: int(v) for k, v in row.items()} for row in csv.DictReader(open(path))]
+failures = []
+print(f"\nsoak: {len(rows)} samples in {path}")
+if len(rows) < 6:
+    failures.append(f"only {len(rows)} samples: too few to judge a trend")
+slack = {"rss_kib": 8 * 1024, "fds": 4, "threads": 2}
+if len(rows) >= 3:
+    third = len(rows) // 3
+    middle, last = rows[third:2 * third], rows[len(rows) - third:]
+    for key, absolute in slack.items():
+        first_value, end_value = rows[0][key], rows[-1][key]
+        mid = sum(r[key] for r in middle) / len(middle)
+        end = sum(r[key] for r in last) / len(last)
+        limit = mid * 1.10 + absolute
+        verdict = "ok" if end <= limit else "GROWING"
+        print(f"  {key:8} start {first_value:>8} end {end_value:>8} peak {max(r[key] for r in rows):>8}  "
+              f"middle-third mean {mid:10.1f} last-third mean {end:10.1f} (limit {limit:10.1f}) {verdict}")
+        if end > limit:
+            failures.append(f"{key} grows: last-third mean {end:.0f} > middle-third mean {mid:.0f} +10% +{absolute}")
+status = open(wrk_log).read()
+match = re.search(r"soak-status (.*)", status)
+counts = dict(pair.split("=") for pair in match.group(1).split()) if match else {}
+requests = re.search(r"(\d+) requests in ([\d.]+)(\w+)", status)
+print(f"  answers: {match.group(1) if match else 'no summary from wrk'}")
+if requests:
+    print(f"  requests: {requests.group(1)} in {requests.group(2)}{requests.group(3)}")
+if wrk_status != "0":
+    failures.append(f"wrk exited with {wrk_status}")
+if not counts:
+    failures.append("no status summary from wrk")
+elif int(counts.get("500", 0)):
+    failures.append(f"{counts['500']} answers were 500 internal")
+if int(counts.get("other", 0)):
+    failures.append(f"{counts['other']} answers had an unexpected status")
+if alive != "yes":
+    failures.append("the daemon died during the soak")
+if stop_status != "exit 0":
+    failures.append(f"SIGTERM did not stop the daemon cleanly: {stop_status}")
+for failure in failures:
+    print("soak: FAIL: " + failure)
+print("soak: " + ("PASS" if not failures else f"{len(failures)} failure(s)"))
+sys.exit(1 if failures else 0)
+EOF
+RESULT=$?
+set -e
+echo "soak: CSV $CSV, wrk log $WORK/wrk.log, daemon log $WORK/daemon.log"
+exit $RESULT
