@@ -23,40 +23,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rellib  # noqa: E402
-from rellib import Daemon, Table, problem_code, read_response  # noqa: E402
+from rellib import Daemon, Prober, Table, problem_code, read_response  # noqa: E402
 
 REQUEST_TIMEOUT = 5
 ADD_WAT = b'(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))'
 HEALTHZ_BUDGET = 0.5
-
-
-class Prober:
-    """GET /healthz every 50 ms on a fresh connection; keeps the worst latency."""
-
-    def __init__(self, daemon):
-        self.daemon = daemon
-        self.worst = 0.0
-        self.failures = 0
-        self.samples = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self._stop.is_set():
-            ok, seconds = self.daemon.healthz(timeout=5)
-            self.samples += 1
-            self.worst = max(self.worst, seconds)
-            if not ok:
-                self.failures += 1
-            self._stop.wait(0.05)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join(10)
 
 
 def wait_closed(sock, limit):

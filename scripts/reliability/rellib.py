@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -381,3 +382,32 @@ def read_response(sock, first_only=False):
     except (ConnectionResetError, socket.timeout):
         pass
     return status, headers, rest[:length]
+
+
+class Prober:
+    """Polls /healthz every 50 ms on fresh connections while a case runs; keeps the worst latency."""
+
+    def __init__(self, daemon):
+        self.daemon = daemon
+        self.worst = 0.0
+        self.failures = 0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            ok, seconds = self.daemon.healthz(timeout=5)
+            self.samples += 1
+            self.worst = max(self.worst, seconds)
+            if not ok:
+                self.failures += 1
+            self._stop.wait(0.05)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(10)
