@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every example script against WASMHOST_URL in order: health, upload add.wat as
-# calc, list, describe, invoke calc.add(1, 2), the reentrancy guard, metrics, the
-# OpenAPI document, then deletes calc and pingpong. Stops at the first failure.
+# calc, list, describe, invoke calc.add(1, 2), the reentrancy guard, a WASI program,
+# metrics, the OpenAPI document, then deletes calc, pingpong and argsenv. Stops at the first failure.
 # Usage: run-all.sh      (WASMHOST_URL, WASMHOST_TOKEN as in _common.sh)
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,8 +19,10 @@ step list.sh
 step describe.sh calc
 step invoke.sh calc add '{"args":[1,2]}'
 step reentrancy.sh
+step wasi.sh
 step metrics.sh
 step openapi.sh
 step delete.sh calc
 step delete.sh pingpong
+step delete.sh argsenv
 echo "== all examples passed against ${WASMHOST_URL:-http://127.0.0.1:8080}" >&2
