@@ -15,7 +15,6 @@ each case the process must be alive. Prints a table; exits 1 on any failure.
 import argparse
 import json
 import os
-import shutil
 import sys
 import threading
 import time
@@ -368,17 +367,7 @@ def main():
             return f"{len(results)} answers, {len(server_errors)} 5xx", not server_errors and len(results) == 8 * 18, ""
         case("all bombs, 8 clients x 18", "no 500, all answered", concurrent)
 
-    rss, fds, threads = rellib.proc_stats(daemon.pid)
-    table.add("process after all cases", "alive", f"alive, rss {rss // 1024} MiB, {fds} fds, {threads} threads",
-              daemon.alive(), "")
-    daemon.stop()
-    table.print()
-    if table.failures:
-        print(f"logs kept in {work}")
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    return 0
-
+    return rellib.finish(daemon, table, work)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,7 +15,6 @@ import errno
 import json
 import os
 import selectors
-import shutil
 import socket
 import sys
 import threading
@@ -501,16 +500,7 @@ def main():
         return got, ok, "excess connections wait in the kernel backlog, unanswered" if open_count else ""
     case(f"{args.connections} idle connections", "healthz < 2 s; excess closed", flood_idle, healthz_budget=60)
 
-    rss, fds, threads = rellib.proc_stats(daemon.pid)
-    table.add("process after all cases", "alive", f"rss {rss // 1024} MiB, {fds} fds, {threads} threads", daemon.alive())
-    daemon.stop()
-    table.print()
-    if table.failures:
-        print(f"logs kept in {work}")
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    return 0
-
+    return rellib.finish(daemon, table, work)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -411,3 +412,17 @@ class Prober:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join(10)
+
+
+def finish(daemon, table, work):
+    """Adds the final process row, stops the daemon, prints the table; 1 on any failure."""
+    rss, fds, threads = proc_stats(daemon.pid)
+    table.add("process after all cases", "alive", f"alive, rss {rss // 1024} MiB, {fds} fds, {threads} threads",
+              daemon.alive(), "")
+    daemon.stop()
+    table.print()
+    if table.failures:
+        print(f"logs kept in {work}")
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
