@@ -23,19 +23,24 @@ extension WasmhostService {
         exchange.moduleID = record.id
         let limits = configuration.sandbox.limits.lowered(fuel: body.fuel, timeoutMilliseconds: body.timeoutMilliseconds)
         let receivedAt = InvocationRequest.now()
+        // Arguments are converted once; a worker re-run reuses them.
+        var prepared: (module: CompiledModule, request: InvocationRequest)?
         if let module = cache.cached(record.id), let pool = module.pool, !module.usesWASI, pool.shouldTryInline() {
-            var inline = limits
-            inline.fuel = min(limits.fuel, Self.inlineFuel)
-            let attempt = try prepare(module, export: export, body: body, limits: inline, receivedAt: receivedAt)
+            let request = try prepare(module, export: export, body: body, limits: limits, receivedAt: receivedAt)
+            var attempt = request
+            attempt.limits.fuel = min(limits.fuel, Self.inlineFuel)
             let result = invoker.run(attempt, module: module, directory: directory)
-            if !needsWorker(result, inlineFuel: inline.fuel, fullFuel: limits.fuel) {
+            if !needsWorker(result, inlineFuel: attempt.limits.fuel, fullFuel: limits.fuel) {
                 return .respond(finish(outcome(result, exchange), exchange))
             }
             pool.inlineAttemptFailed()
+            prepared = (module, request)
         }
-        return .deferred { [self] complete in
+        return .deferred { [self, prepared] complete in
             let accepted = workers.submit {
-                let response = self.run(record.id, export: export, body: body, limits: limits, receivedAt: receivedAt, exchange: exchange)
+                let response = self.run(
+                    record.id, prepared: prepared, export: export, body: body, limits: limits,
+                    receivedAt: receivedAt, exchange: exchange)
                 complete(self.finish(response, exchange))
             }
             if !accepted {
@@ -71,8 +76,14 @@ extension WasmhostService {
     }
 
     /// Runs on a worker thread.
-    private func run(_ id: String, export: String, body: InvokeBody, limits: Limits, receivedAt: UInt64, exchange: Exchange) -> HTTPResponse {
+    private func run(
+        _ id: String, prepared: (module: CompiledModule, request: InvocationRequest)?, export: String,
+        body: InvokeBody, limits: Limits, receivedAt: UInt64, exchange: Exchange
+    ) -> HTTPResponse {
         do {
+            if let prepared {
+                return outcome(invoker.run(prepared.request, module: prepared.module, directory: directory), exchange)
+            }
             let module = try directory.compiled(id: id)
             let request = try prepare(module, export: export, body: body, limits: limits, receivedAt: receivedAt)
             return outcome(invoker.run(request, module: module, directory: directory), exchange)
