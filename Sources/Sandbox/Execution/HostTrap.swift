@@ -14,3 +14,6 @@ struct ReentrancyTrip: Error, Sendable {
     let chain: [String]
 }
 
+
+/// Thrown by a host function called after the invocation's deadline; answers `timeout`.
+struct DeadlinePassed: Error, Sendable {}

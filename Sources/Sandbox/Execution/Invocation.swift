@@ -50,7 +50,7 @@ public struct Invoker: Sendable {
             return .success(result(values.map(ValueBridge.fromWasmKit), context: context, module: module,
                                    fuelUsed: fuelUsed, micros: micros))
         case .failure(var error):
-            if stoppedByDeadline, error.isFuelOrHostStop {
+            if stoppedByDeadline, case .fuelExhausted = error {
                 error = .timeout(milliseconds: limits.timeoutMilliseconds)
             }
             var partial = result([], context: context, module: module, fuelUsed: fuelUsed, micros: micros)
@@ -107,6 +107,8 @@ public struct Invoker: Sendable {
     /// Maps whatever a guest run threw to the Sandbox's error.
     static func map(_ error: any Error, limits: Limits) -> SandboxError {
         switch error {
+        case is DeadlinePassed:
+            return .timeout(milliseconds: limits.timeoutMilliseconds)
         case let trip as ReentrancyTrip:
             return .reentrancyLoop(reason: trip.reason, chain: trip.chain)
         case let trap as HostTrap:
@@ -140,16 +142,5 @@ public struct Invoker: Sendable {
             exitCode: module.usesWASI ? context.exitCode : nil,
             truncated: streams.truncatedStreams,
             fuelUsed: fuelUsed, durationMicroseconds: micros, crossings: context.reentrancy.crossings)
-    }
-}
-
-extension SandboxError {
-    /// Errors that a deadline stop shows up as: the fuel trap, or a host function refusing.
-    var isFuelOrHostStop: Bool {
-        switch self {
-        case .fuelExhausted: true
-        case .trap(let detail, _): detail == "deadline passed"
-        default: false
-        }
     }
 }

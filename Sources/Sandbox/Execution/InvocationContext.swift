@@ -92,7 +92,7 @@ final class InvocationContext {
             let memory = CallerMemory(caller)
             let ref = try memory.string(arguments[0], arguments[1])
             let export = try memory.string(arguments[2], arguments[3])
-            if timedOut() { throw HostTrap("deadline passed") }
+            if timedOut() { throw DeadlinePassed() }
             guard let target = try directory.compiledModule(for: ref) else {
                 throw HostTrap("host.invoke: no module '\(ref)'")
             }
@@ -110,7 +110,7 @@ final class InvocationContext {
     private func callExport(
         _ export: String, of instance: Instance, moduleID: String, argument: Value, via entry: String
     ) throws -> [Value] {
-        if timedOut() { throw HostTrap("deadline passed") }
+        if timedOut() { throw DeadlinePassed() }
         guard !export.hasPrefix(ModuleRewriter.reservedPrefix), let function = instance.exports[function: export] else {
             throw HostTrap("\(entry): module \(directory.label(for: moduleID)) has no function export '\(export)'")
         }
