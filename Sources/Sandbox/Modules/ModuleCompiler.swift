@@ -60,7 +60,7 @@ public struct ModuleCompiler: Sendable {
     private func pool(for binary: [UInt8], info: ModuleInfo) -> InstancePool? {
         guard configuration.recycleInstances,
             !info.description.imports.contains(where: { $0.module == ProvidedImports.hostModule && $0.name == "invoke" }),
-            StateScan.onlyMemoryAndGlobalsChange(binary),
+            info.onlyMemoryAndGlobalsChange,
             let rewrittenBytes = try? ModuleRewriter.exportingState(
                 binary, mutableGlobals: info.mutableGlobalIndices, memoryCount: info.memoryCount),
             let rewritten = try? parseWasm(bytes: rewrittenBytes, features: SandboxConfiguration.features)
@@ -74,17 +74,8 @@ public struct ModuleCompiler: Sendable {
     /// symbolicating a trap's backtrace and crashes the process on a bad one; a
     /// name section is advisory, so the module stays valid and only loses names.
     static func withSafeNames(_ binary: [UInt8], info: ModuleInfo) throws -> [UInt8] {
-        var parser = Parser(bytes: binary, features: SandboxConfiguration.features)
-        while let payload = try parser.parseNext() {
-            guard case .customSection(let section) = payload, section.name == "name" else { continue }
-            var names = NameSectionParser(stream: StaticByteStreamSource(bytes: Array(section.bytes)))
-            guard let parsed = try? names.parseAll() else { return binary }
-            for case .functions(let map) in parsed where map.keys.contains(where: { Int($0) >= info.functionCount }) {
-                return try ModuleRewriter.removingCustomSections(named: "name", from: binary)
-            }
-            return binary
-        }
-        return binary
+        guard info.namesMissingFunction else { return binary }
+        return try ModuleRewriter.removingCustomSections(named: "name", from: binary)
     }
 
     /// Refuses a module whose initial memory or table is over the configured limits.

@@ -17,6 +17,10 @@ struct ModuleInfo: Sendable {
     let memoryCount: Int
     /// Number of functions, imported and defined.
     let functionCount: Int
+    /// No function body can change tables or drop segments (see ``StateScan``).
+    let onlyMemoryAndGlobalsChange: Bool
+    /// The `name` section names a function the module does not have.
+    let namesMissingFunction: Bool
 
     /// Walks the sections of a binary module.
     /// - Throws: the parser's error, for the caller to map to `invalid_module`.
@@ -31,8 +35,14 @@ struct ModuleInfo: Sendable {
         var globalInitializers: [ConstExpression] = []
         var tags: [TypeIndex] = []
         var exports: [Export] = []
+        var nameSection: ArraySlice<UInt8>?
+        var bodiesAreRestorable = true
         while let payload = try parser.parseNext() {
             switch payload {
+            case .customSection(let section) where section.name == "name" && nameSection == nil:
+                nameSection = section.bytes
+            case .codeSection(let bodies):
+                bodiesAreRestorable = StateScan.onlyMemoryAndGlobalsChange(bodies)
             case .typeSection(let groups):
                 for group in groups {
                     for subtype in group.types {
@@ -126,6 +136,19 @@ struct ModuleInfo: Sendable {
         mutableGlobalIndices = allGlobals.indices.filter { allGlobals[$0].mutability == .variable }
         memoryCount = allMemories.count
         functionCount = functionTypes.count
+        onlyMemoryAndGlobalsChange = bodiesAreRestorable
+        namesMissingFunction = nameSection.map { Self.namesMissingFunction($0, functionCount: functionTypes.count) } ?? false
+    }
+
+    /// True when the `name` section's function map names an index past the module's
+    /// functions. A section that does not parse is ignored by WasmKit, so it counts as fine.
+    static func namesMissingFunction(_ section: ArraySlice<UInt8>, functionCount: Int) -> Bool {
+        var names = NameSectionParser(stream: StaticByteStreamSource(bytes: Array(section)))
+        guard let parsed = try? names.parseAll() else { return false }
+        for case .functions(let map) in parsed where map.keys.contains(where: { Int($0) >= functionCount }) {
+            return true
+        }
+        return false
     }
 
     /// A rule WasmKit does not check itself.

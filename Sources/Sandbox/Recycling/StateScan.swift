@@ -22,19 +22,16 @@ enum StateScan {
         mutating func visitDataDrop(dataIndex: UInt32) { changesUnrestorableState = true }
     }
 
-    /// True when no function body can change tables or drop segments.
-    static func onlyMemoryAndGlobalsChange(_ bytes: [UInt8]) -> Bool {
-        var parser = Parser(bytes: bytes, features: SandboxConfiguration.features)
+    /// True when none of `bodies` can change tables or drop segments (a body
+    /// that does not decode counts as changing them: it never runs anyway).
+    static func onlyMemoryAndGlobalsChange(_ bodies: [Code]) -> Bool {
         var visitor = Visitor()
         do {
-            while let payload = try parser.parseNext() {
-                guard case .codeSection(let bodies) = payload else { continue }
-                for body in bodies {
-                    var expression = ExpressionParser(code: body)
-                    while let visit = try expression.parse() {
-                        visit(visitor: &visitor)
-                        if visitor.changesUnrestorableState { return false }
-                    }
+            for body in bodies {
+                var expression = ExpressionParser(code: body)
+                while let visit = try expression.parse() {
+                    visit(visitor: &visitor)
+                    if visitor.changesUnrestorableState { return false }
                 }
             }
         } catch {
