@@ -9,7 +9,7 @@ extension WasmhostService {
     /// `POST /v1/modules/{ref}/invoke/{export}`.
     ///
     /// Short calls run where they are cheapest: a module that is cached, has an
-    /// idle recycled instance and needs no WASI runs inline on the event thread
+    /// idle recycled instance and needs neither WASI nor other modules runs inline on the event thread
     /// under a small fuel budget, saving the suspend/resume hand-off. If that
     /// budget runs out (or the inline thread's smaller stack limits the chain),
     /// the invocation is run again from scratch on a worker: an invocation's
@@ -25,7 +25,9 @@ extension WasmhostService {
         let receivedAt = InvocationRequest.now()
         // Arguments are converted once; a worker re-run reuses them.
         var prepared: (module: CompiledModule, request: InvocationRequest)?
-        if let module = cache.cached(record.id), let pool = module.pool, !module.usesWASI, pool.shouldTryInline() {
+        if let module = cache.cached(record.id), let pool = module.pool, !module.usesWASI, !module.callsOtherModules,
+            pool.shouldTryInline()
+        {
             let request = try prepare(module, export: export, body: body, limits: limits, receivedAt: receivedAt)
             var attempt = request
             attempt.limits.fuel = min(limits.fuel, Self.inlineFuel)

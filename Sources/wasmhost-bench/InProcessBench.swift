@@ -13,8 +13,8 @@ struct BenchFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// The Sandbox's view of the bench's modules: `host.call` needs no lookup,
-/// `host.invoke` is not used.
+/// The Sandbox's view of the bench's modules: `host.call` needs no lookup;
+/// `host.invoke` finds cycle_b.wat by the name cycle_a.wat uses.
 struct BenchDirectory: ModuleDirectory {
     let modules: [String: CompiledModule]
     func compiledModule(for ref: String) throws(SandboxError) -> CompiledModule? { modules[ref] }
@@ -99,7 +99,7 @@ final class InProcessBench {
 
     /// The bench's modules, compiled by one path.
     struct Modules {
-        let add, countdown, hello, chain: CompiledModule
+        let add, countdown, hello, chain, cycleA, cycleB: CompiledModule
         let directory: BenchDirectory
         let chainBytes: [UInt8]
 
@@ -109,12 +109,17 @@ final class InProcessBench {
             hello = try path.compiled(try bench.bytes("Tests/Fixtures/wasi/hello.wasm")).module
             chainBytes = try bench.bytes("scripts/bench/chain.wasm")
             chain = try path.compiled(chainBytes).module
-            directory = BenchDirectory(modules: [add.id: add, countdown.id: countdown, hello.id: hello, chain.id: chain])
+            cycleA = try path.compiled(try bench.bytes("examples/modules/cycle_a.wat")).module
+            cycleB = try path.compiled(try bench.bytes("examples/modules/cycle_b.wat")).module
+            directory = BenchDirectory(modules: [
+                add.id: add, countdown.id: countdown, hello.id: hello, chain.id: chain,
+                cycleA.id: cycleA, "cycle-b": cycleB,
+            ])
         }
 
         /// Names the modules that got an instance pool.
         var pooledNames: String {
-            [("add", add), ("countdown", countdown), ("hello", hello), ("chain", chain)]
+            [("add", add), ("countdown", countdown), ("hello", hello), ("chain", chain), ("cycle_a", cycleA), ("cycle_b", cycleB)]
                 .filter { $0.1.pool != nil }.map(\.0).joined(separator: ", ")
         }
     }
@@ -237,6 +242,15 @@ final class InProcessBench {
             row("c60" + suffix, "`down(60)` via `Invoker.run`, \(path.name) (60 `host.call` crossings)", down60)
             row("c" + suffix, "**per host→guest crossing**, \(path.name): (down(60) − down(0)) / 60",
                 value: micros((down60.median - down0.median) / 60), note: "from the medians")
+        }
+
+        // (g) host.invoke: the target's instance comes from its own pool too.
+        for (id, path, modules) in [("g", fresh, freshModules), ("g-r", pooled, pooledModules)] {
+            let sample = try Sampler.measure(warmup: iterations(200), iterations: iterations(5000)) {
+                let result = try path.invoke(modules.cycleA, "twice", [.i64(5)], directory: modules.directory)
+                guard result.results == [.i64(12)] else { throw BenchFailure("twice(5) != 12") }
+            }
+            row(id, "cycle_a `twice(5)` via `Invoker.run`, \(path.name) (2 `host.invoke` calls into cycle_b)", sample)
         }
 
         // (d) WASI.

@@ -28,9 +28,8 @@ public struct Invoker: Sendable {
         store.fuel = Fuel(remaining: limits.fuel)
         let ticket = Watchdog.shared.watch(store, deadline: request.receivedAt + UInt64(limits.timeoutMilliseconds) * 1_000_000)
         let context = InvocationContext(
-            store: store, directory: directory, request: request,
+            store: store, ticket: ticket, directory: directory, request: request,
             nativeStackReserve: configuration.nativeStackReserveBytes)
-        context.timedOut = { ticket.fired.load(ordering: .relaxed) }
 
         var pooled = recycled
         let outcome: Result<[Value], SandboxError> = execute(request, module: module, context: context, pooled: &pooled)
@@ -38,8 +37,12 @@ public struct Invoker: Sendable {
         context.close()
 
         let stoppedByDeadline = ticket.fired.load(ordering: .relaxed)
+        let clean = !stoppedByDeadline && (try? outcome.get()) != nil
         if let pool = module.pool, let pooled {
-            pool.giveBack(pooled, clean: !stoppedByDeadline && (try? outcome.get()) != nil)
+            pool.giveBack(pooled, clean: clean)
+        }
+        for (pool, target) in context.borrowed {
+            pool.giveBack(target, clean: clean)
         }
         let remaining = stoppedByDeadline
             ? ticket.remainingAtDeadline.load(ordering: .relaxed) : (store.fuel?.remaining ?? 0)
@@ -76,20 +79,8 @@ public struct Invoker: Sendable {
                     + "got \(request.arguments.count)"))
         }
         do {
-            let instance: Instance
-            if let pool = module.pool {
-                try ModuleCompiler.checkInitialSizes(module.info, limits: request.limits)
-                if let existing = pooled {
-                    try context.bind(existing.binding, module: module)
-                } else {
-                    pooled = try PooledInstance(module: module, rewritten: pool.rewritten, store: context.store, context: context)
-                }
-                guard let ready = pooled?.instance else { return .failure(.internal("no instance")) }
-                instance = ready
-            } else {
-                instance = try context.instantiate(module)
-            }
-            context.instances[module.id] = instance
+            let instance = try context.instance(of: module, in: context.store, pooled: &pooled)
+            context.instances[module.id] = TargetInstance(instance: instance, store: context.store)
             guard let function = instance.exports[function: request.export] else {
                 return .failure(.exportNotFound(name: request.export, functions: module.description.functionNames))
             }

@@ -2,7 +2,7 @@ import WasmKit
 import WasmKitWASI
 
 /// The state of one running invocation: its store, the chain of guest entries,
-/// captured output, and the instances `host.invoke` created.
+/// captured output, and the instances `host.invoke` calls (see ``target(for:caller:)``).
 ///
 /// Confined to the worker thread that runs the invocation. Host functions reach
 /// it through a ``HostBinding``, which the store owns and which refers back to
@@ -15,19 +15,26 @@ final class InvocationContext {
     let limits: Limits
     let wasi: WASIOptions
     var reentrancy: ReentrancyGuard
-    /// One instance per module for `host.invoke`, created on first use.
-    var instances: [String: Instance] = [:]
+    /// The deadline's watch over this invocation's stores.
+    let ticket: Watchdog.Ticket
+    /// One instance per module for `host.invoke`, created on first use; the
+    /// invoked module's own instance is there from the start.
+    var instances: [String: TargetInstance] = [:]
+    /// Recycled instances `host.invoke` took from pools, given back by the ``Invoker``.
+    var borrowed: [(pool: InstancePool, instance: PooledInstance)] = []
     /// Bindings of the instances this invocation uses; cleared by ``close()``.
     var bindings: [HostBinding] = []
     /// WASI bridges opened by this invocation; closed by ``close()``.
     var bridges: [WASIBridgeToHost] = []
     /// Exit code of a WASI program (0 when `_start` returns).
     var exitCode: Int32 = 0
-    /// The deadline has passed; host functions refuse to go on.
-    var timedOut: () -> Bool = { false }
 
-    init(store: Store, directory: any ModuleDirectory, request: InvocationRequest, nativeStackReserve: Int) {
+    init(
+        store: Store, ticket: Watchdog.Ticket, directory: any ModuleDirectory, request: InvocationRequest,
+        nativeStackReserve: Int
+    ) {
         self.store = store
+        self.ticket = ticket
         self.directory = directory
         self.input = request.input
         self.limits = request.limits
@@ -55,12 +62,26 @@ final class InvocationContext {
         bridges = []
     }
 
-    /// Instantiates `module` in this invocation's store with imports bound to this invocation.
-    func instantiate(_ module: CompiledModule) throws -> Instance {
+    /// The deadline has passed; host functions refuse to go on.
+    func timedOut() -> Bool { ticket.fired.load(ordering: .relaxed) }
+
+    /// An instance of `module` in `store` with its imports bound to this invocation:
+    /// `pooled` re-bound, or, for a recyclable module, a new pooled instance (stored
+    /// in `pooled`), or a plain fresh instance.
+    func instance(of module: CompiledModule, in store: Store, pooled: inout PooledInstance?) throws -> Instance {
         try ModuleCompiler.checkInitialSizes(module.info, limits: limits)
-        let binding = HostBinding()
-        try bind(binding, module: module)
-        return try module.module.instantiate(store: store, imports: binding.imports(for: module, store: store))
+        guard let pool = module.pool else {
+            let binding = HostBinding()
+            try bind(binding, module: module)
+            return try module.module.instantiate(store: store, imports: binding.imports(for: module, store: store))
+        }
+        if let existing = pooled {
+            try bind(existing.binding, module: module)
+            return existing.instance
+        }
+        let created = try PooledInstance(module: module, rewritten: pool.rewritten, store: store, context: self)
+        pooled = created
+        return created.instance
     }
 
     /// Calls `function` as a new frame on the chain.
@@ -93,15 +114,13 @@ final class InvocationContext {
             let ref = try memory.string(arguments[0], arguments[1])
             let export = try memory.string(arguments[2], arguments[3])
             if timedOut() { throw DeadlinePassed() }
-            guard let target = try directory.compiledModule(for: ref) else {
+            guard let module = try directory.compiledModule(for: ref) else {
                 throw HostTrap("host.invoke: no module '\(ref)'")
             }
-            let instance = try instances[target.id] ?? {
-                let created = try instantiate(target)
-                instances[target.id] = created
-                return created
-            }()
-            return try callExport(export, of: instance, moduleID: target.id, argument: arguments[4], via: "host.invoke")
+            let target = try target(for: module, caller: caller.store)
+            return try Self.sharingFuel(of: caller.store, with: target.store) {
+                try callExport(export, of: target.instance, moduleID: module.id, argument: arguments[4], via: "host.invoke")
+            }
         default:
             throw HostTrap("host.\(name) is not provided")
         }

@@ -17,15 +17,16 @@ import WasmKit
 final class Watchdog: @unchecked Sendable {
     // Safety: `entries` is guarded by `lock`; the thread is started once.
     final class Ticket: @unchecked Sendable {
-        // Safety: `store` is set and cleared under the watchdog's lock, and read only
-        // there; `fired` is atomic.
-        fileprivate var store: Store?
+        // Safety: `stores` is changed and read only under the watchdog's lock;
+        // `fired` is atomic.
+        /// The invocation's stores: its own, then one per `host.invoke` target.
+        fileprivate var stores: [Store]
         fileprivate var deadline: UInt64
         let fired = Atomic<Bool>(false)
         /// Fuel left when the deadline first passed, for `fuel_used`.
         let remainingAtDeadline = Atomic<UInt64>(0)
         fileprivate init(store: Store, deadline: UInt64) {
-            self.store = store
+            self.stores = [store]
             self.deadline = deadline
         }
     }
@@ -59,11 +60,20 @@ final class Watchdog: @unchecked Sendable {
         return ticket
     }
 
-    /// Stops watching; after this returns the watchdog never touches the store.
+    /// Adds a store to an invocation's ticket (a `host.invoke` target that lives
+    /// in its own store). Past the deadline, its fuel is emptied at once.
+    func attach(_ store: Store, to ticket: Ticket) {
+        lock.lock()
+        ticket.stores.append(store)
+        if ticket.fired.load(ordering: .relaxed) { store.fuel = Fuel(remaining: 0) }
+        lock.unlock()
+    }
+
+    /// Stops watching; after this returns the watchdog never touches the ticket's stores.
     func release(_ ticket: Ticket) {
         lock.lock()
         entries[ObjectIdentifier(ticket)] = nil
-        ticket.store = nil
+        ticket.stores = []
         lock.unlock()
     }
 
@@ -75,10 +85,13 @@ final class Watchdog: @unchecked Sendable {
             for ticket in entries.values {
                 if ticket.deadline <= now {
                     if !ticket.fired.load(ordering: .relaxed) {
-                        ticket.remainingAtDeadline.store(ticket.store?.fuel?.remaining ?? 0, ordering: .relaxed)
+                        // Fuel moves between the invocation's stores with the call chain;
+                        // the least left is the running one's, the invocation's real remainder.
+                        let remaining = ticket.stores.compactMap { $0.fuel?.remaining }.min() ?? 0
+                        ticket.remainingAtDeadline.store(remaining, ordering: .relaxed)
                         ticket.fired.store(true, ordering: .sequentiallyConsistent)
                     }
-                    ticket.store?.fuel = Fuel(remaining: 0)
+                    for store in ticket.stores { store.fuel = Fuel(remaining: 0) }
                     // The interpreter's fuel charge is a read-modify-write: a charge in
                     // flight can overwrite this zero with the old value. Zero it again
                     // every few milliseconds until the invocation lets go.

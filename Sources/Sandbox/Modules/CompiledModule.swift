@@ -11,11 +11,14 @@ public struct CompiledModule: Sendable {
     public let description: ModuleDescription
     /// True when the module imports WASI preview 1.
     public let usesWASI: Bool
+    /// True when the module imports `host.invoke`: a call may load another
+    /// module from disk, so it never runs inline on an HTTP event thread.
+    public let callsOtherModules: Bool
     /// Parsed WasmKit module; holds no per-instance state.
     let module: Module
     let info: ModuleInfo
     /// Recycled instances, or nil when the module runs on a fresh instance every
-    /// time (it can change tables or segments, or it calls other modules).
+    /// time (it can change tables or segments).
     public let pool: InstancePool?
 
     /// Approximate memory this entry keeps alive, for the cache's byte budget:

@@ -51,15 +51,16 @@ public struct ModuleCompiler: Sendable {
         return CompiledModule(
             id: id, size: binary.count, description: info.description,
             usesWASI: info.description.imports.contains { $0.module == ProvidedImports.wasiModule },
+            callsOtherModules: info.description.imports.contains {
+                $0.module == ProvidedImports.hostModule && $0.name == "invoke"
+            },
             module: module, info: info, pool: pool(for: executable, info: info))
     }
 
     /// A pool when instances of this module can be reset exactly: its code changes
-    /// no table or segment, and it does not call other modules (`host.invoke`
-    /// instances live in the caller's store).
+    /// no table or segment.
     private func pool(for binary: [UInt8], info: ModuleInfo) -> InstancePool? {
         guard configuration.recycleInstances,
-            !info.description.imports.contains(where: { $0.module == ProvidedImports.hostModule && $0.name == "invoke" }),
             info.onlyMemoryAndGlobalsChange,
             let rewrittenBytes = try? ModuleRewriter.exportingState(
                 binary, mutableGlobals: info.mutableGlobalIndices, memoryCount: info.memoryCount),
