@@ -32,7 +32,7 @@ extension WasmhostService {
         if let moduleID = exchange.moduleID { metadata["module_id"] = "\(moduleID)" }
         if let outcome = exchange.outcome { metadata["outcome"] = "\(outcome)" }
         logger.info("request", metadata: metadata)
-        ServiceMetrics.request(route: exchange.route, method: exchange.method, status: response.status)
+        ServiceMetrics.request(route: exchange.route, method: ServiceMetrics.methodLabel(exchange.method), status: response.status)
         return response
     }
 }

@@ -72,8 +72,7 @@ public final class WasmhostService: HTTPHandler {
     public func handle(_ request: HTTPRequest) -> HTTPHandling {
         let exchange = Exchange(request: request)
         do {
-            let route = try authorizeAndRoute(request)
-            exchange.route = route.template
+            let route = try authorizeAndRoute(request, exchange: exchange)
             return try dispatch(route, request: request, exchange: exchange)
         } catch {
             return .respond(finish(error.response, exchange))
@@ -81,11 +80,12 @@ public final class WasmhostService: HTTPHandler {
     }
 
     /// Auth (401 before 404 on `/v1`), route match, method check.
-    private func authorizeAndRoute(_ request: HTTPRequest) throws(APIError) -> Route {
+    private func authorizeAndRoute(_ request: HTTPRequest, exchange: Exchange) throws(APIError) -> Route {
         if request.path == "/v1" || request.path.hasPrefix("/v1/") { try authorize(request) }
         guard let route = try Route.match(request.path) else {
             throw APIError(.notFound, "no route for \(request.path.prefix(200))")
         }
+        exchange.route = route.template
         guard route.allowedMethods.contains(request.method) else {
             var error = APIError(.methodNotAllowed, "\(route.template) answers \(route.allowedMethods.joined(separator: ", "))")
             error.headers = [("Allow", route.allowedMethods.joined(separator: ", "))]

@@ -34,6 +34,17 @@ struct OperationsTests {
         }
     }
 
+    @Test func unknownMethodsShareOneMetricLabel() throws {
+        let daemon = try Daemon()
+        for method in ["BREW", "WHEN", "FROBNICATE"] {
+            #expect(try daemon.request(method, "/healthz").status == 405)
+        }
+        let metrics = try daemon.request("GET", "/metrics").text
+        let other = "wasmhost_http_requests_total{route=\"/healthz\",method=\"other\",status=\"405\"}"
+        #expect(sample(metrics, other) == 3, "\(metrics)")
+        #expect(!metrics.contains("BREW") && !metrics.contains("FROBNICATE"))
+    }
+
     @Test func bearerAuthGuardsV1AndLeavesHealthOpen() throws {
         let daemon = try Daemon(environment: ["WASMHOST_TOKEN": "s3cret"])
         #expect(try daemon.request("GET", "/v1/modules").status == 401)

@@ -1,5 +1,4 @@
 import Foundation
-import Metrics
 import Synchronization
 
 /// Counters the cache keeps for metrics.
@@ -51,17 +50,17 @@ public final class ModuleCache: Sendable {
             case .ready(let module, _):
                 state.slots[id] = .ready(module, lastUse: state.tick)
                 state.statistics.hits += 1
-                Counter(label: "wasmhost_module_cache_hits_total").increment()
+                SandboxMetrics.cacheHits.increment()
                 return .hit(module)
             case .loading(let pending):
                 state.statistics.hits += 1
-                Counter(label: "wasmhost_module_cache_hits_total").increment()
+                SandboxMetrics.cacheHits.increment()
                 return .wait(pending)
             case nil:
                 let pending = Pending()
                 state.slots[id] = .loading(pending)
                 state.statistics.misses += 1
-                Counter(label: "wasmhost_module_cache_misses_total").increment()
+                SandboxMetrics.cacheMisses.increment()
                 return .load(pending)
             }
         }

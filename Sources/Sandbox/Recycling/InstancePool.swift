@@ -1,4 +1,3 @@
-import Metrics
 import Synchronization
 @_spi(Fuzzing) import WasmKit
 
@@ -45,7 +44,7 @@ public final class InstancePool: @unchecked Sendable {
             state.statistics.misses += 1
             return nil
         }
-        Counter(label: taken == nil ? "wasmhost_instance_pool_misses_total" : "wasmhost_instance_pool_hits_total").increment()
+        (taken == nil ? SandboxMetrics.poolMisses : SandboxMetrics.poolHits).increment()
         return taken
     }
 
@@ -64,7 +63,7 @@ public final class InstancePool: @unchecked Sendable {
             state.idle.append(instance)
             return true
         }
-        if !kept { Counter(label: "wasmhost_instance_pool_discards_total").increment() }
+        if !kept { SandboxMetrics.poolDiscards.increment() }
     }
 
     /// True when an idle instance is waiting and this module's calls have been short.
