@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Logging
+import Synchronization
 
 /// Book-keeping for one request: id, timing, and what the log line reports.
 final class Exchange: @unchecked Sendable {
@@ -15,7 +16,26 @@ final class Exchange: @unchecked Sendable {
 
     init(request: HTTPRequest) {
         method = request.method
-        requestID = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        requestID = RequestIDs.next()
+    }
+}
+
+/// Request ids: 16 hex digits, counting up from a random start chosen once per
+/// process. Unique within a process and unlikely to repeat across restarts,
+/// without a getrandom(2) system call per request.
+enum RequestIDs {
+    private static let start = UInt64.random(in: 0...UInt64.max)
+    private static let issued = Atomic<UInt64>(0)
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func next() -> String {
+        let value = start &+ issued.add(1, ordering: .relaxed).newValue
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for index in 0..<16 {
+                buffer[index] = digits[Int(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0xF]
+            }
+            return 16
+        }
     }
 }
 

@@ -4,6 +4,10 @@ import Logging
 /// Log output: one line per event on stderr, as text or JSON lines.
 enum LogSetup {
     static func bootstrap(format: String, level: String) {
+        // The text handler stamps each line with localtime(), and glibc re-reads
+        // /etc/localtime (a stat per log line) unless TZ is set. Naming the same
+        // default zone through TZ keeps the local time and reads the file once.
+        if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
         let parsed = Logger.Level(rawValue: level) ?? .info
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = format == "json"

@@ -73,7 +73,9 @@ public struct Invoker: Sendable {
             }
             return .failure(.exportNotFound(name: request.export, functions: module.description.functionNames))
         }
-        guard request.arguments.map(\.type) == signature.params else {
+        guard request.arguments.count == signature.params.count,
+            zip(request.arguments, signature.params).allSatisfy({ $0.type == $1 })
+        else {
             return .failure(.badArgs(
                 "\(signature.display(name: request.export)) takes \(signature.params.count) arguments, "
                     + "got \(request.arguments.count)"))

@@ -7,9 +7,8 @@ enum ValueCodec {
 
     /// Converts the `args` array for `signature`, or throws `bad_args` naming it.
     static func arguments(_ values: [JSONValue], for signature: FunctionSignature, export: String) throws(APIError) -> [WasmValue] {
-        let display = signature.display(name: export)
         guard values.count == signature.params.count else {
-            throw APIError(.badArgs, "\(display) takes \(signature.params.count) argument\(signature.params.count == 1 ? "" : "s"), got \(values.count)")
+            throw APIError(.badArgs, "\(signature.display(name: export)) takes \(signature.params.count) argument\(signature.params.count == 1 ? "" : "s"), got \(values.count)")
         }
         var converted: [WasmValue] = []
         converted.reserveCapacity(values.count)
@@ -17,7 +16,7 @@ enum ValueCodec {
             do {
                 converted.append(try argument(value, as: type))
             } catch {
-                throw APIError(.badArgs, "\(display): argument \(index + 1) (\(type.rawValue)) \(error.message)")
+                throw APIError(.badArgs, "\(signature.display(name: export)): argument \(index + 1) (\(type.rawValue)) \(error.message)")
             }
         }
         return converted
