@@ -45,12 +45,14 @@ extension WasmhostService {
         var response = response
         response.headers.append(("X-Request-Id", exchange.requestID))
         let micros = (DispatchTime.now().uptimeNanoseconds - exchange.started) / 1000
-        var metadata: Logger.Metadata = [
-            "request_id": "\(exchange.requestID)", "method": "\(exchange.method)", "route": "\(exchange.route)",
-            "status": "\(response.status)", "duration_us": "\(micros)",
-        ]
-        if let moduleID = exchange.moduleID { metadata["module_id"] = "\(moduleID)" }
-        if let outcome = exchange.outcome { metadata["outcome"] = "\(outcome)" }
+        var metadata = Logger.Metadata(minimumCapacity: 7)
+        metadata["request_id"] = .string(exchange.requestID)
+        metadata["method"] = .string(exchange.method)
+        metadata["route"] = .string(exchange.route)
+        metadata["status"] = .string(String(response.status))
+        metadata["duration_us"] = .string(String(micros))
+        if let moduleID = exchange.moduleID { metadata["module_id"] = .string(moduleID) }
+        if let outcome = exchange.outcome { metadata["outcome"] = .string(outcome) }
         logger.info("request", metadata: metadata)
         ServiceMetrics.request(route: exchange.route, method: ServiceMetrics.methodLabel(exchange.method), status: response.status)
         return response

@@ -82,7 +82,7 @@ public struct Invoker: Sendable {
         }
         do {
             let instance = try context.instance(of: module, in: context.store, pooled: &pooled)
-            context.instances[module.id] = TargetInstance(instance: instance, store: context.store)
+            context.root = (module.id, TargetInstance(instance: instance, store: context.store))
             guard let function = instance.exports[function: request.export] else {
                 return .failure(.exportNotFound(name: request.export, functions: module.description.functionNames))
             }

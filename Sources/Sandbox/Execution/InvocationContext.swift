@@ -17,8 +17,9 @@ final class InvocationContext {
     var reentrancy: ReentrancyGuard
     /// The deadline's watch over this invocation's stores.
     let ticket: Watchdog.Ticket
-    /// One instance per module for `host.invoke`, created on first use; the
-    /// invoked module's own instance is there from the start.
+    /// The invoked module's id and instance, which `host.invoke` reuses too.
+    var root: (moduleID: String, target: TargetInstance)?
+    /// One instance per other module for `host.invoke`, created on first use.
     var instances: [String: TargetInstance] = [:]
     /// Recycled instances `host.invoke` took from pools, given back by the ``Invoker``.
     var borrowed: [(pool: InstancePool, instance: PooledInstance)] = []

@@ -16,6 +16,7 @@ extension InvocationContext {
     /// invocation's memory limits and deadline; fuel moves with the call chain
     /// (see ``sharingFuel(of:with:_:)``), so the invocation keeps one budget.
     func target(for module: CompiledModule, caller: Store) throws -> TargetInstance {
+        if let root, root.moduleID == module.id { return root.target }
         if let existing = instances[module.id] { return existing }
         var pooled = module.pool?.take()
         if let pool = module.pool, let taken = pooled {

@@ -17,8 +17,11 @@ struct ReentrancyGuard {
     let maxDepth: Int
     let stack: NativeStack
     private(set) var chain: [Frame] = []
-    /// The frames on the chain, so that a repeat is found in constant time at any depth.
+    /// The frames on the chain, so that a repeat is found in constant time at any
+    /// depth. Filled at the first crossing: most invocations never cross, and
+    /// hashing the root frame would be their only use of it.
     private var onChain: Set<Frame> = []
+    private var tracking = false
     /// Crossings host→guest so far (root excluded), for metrics.
     private(set) var crossings = 0
 
@@ -30,7 +33,16 @@ struct ReentrancyGuard {
     /// Pushes `frame`, or throws when entering it would be a loop.
     /// - Parameter label: names a module id for the chain (first name or short id).
     mutating func enter(_ frame: Frame, label: (String) -> String) throws(ReentrancyTrip) {
+        if chain.isEmpty && maxDepth >= 1 && stack.hasRoom() {
+            // The root: there is nothing on the chain it could repeat.
+            chain.append(frame)
+            return
+        }
         if !chain.isEmpty { crossings += 1 }
+        if !tracking {
+            onChain = Set(chain)
+            tracking = true
+        }
         let reason: LoopReason?
         if onChain.contains(frame) {
             reason = .repeatedFrame
@@ -51,7 +63,7 @@ struct ReentrancyGuard {
 
     /// Pops the innermost frame.
     mutating func exit() {
-        if let frame = chain.popLast() { onChain.remove(frame) }
+        if let frame = chain.popLast(), tracking { onChain.remove(frame) }
     }
 }
 
