@@ -45,7 +45,11 @@ struct Settings {
         let reader = KeyReader(config: config)
         let listen = try reader.string("http.listen", default: "127.0.0.1:8080")
         (http.host, http.port) = try Self.parseListen(listen)
-        http.eventThreads = try reader.int("http.event_threads", default: 2, range: 1...64)
+        // Half the cores: inline calls and parsing need few threads, and on a small
+        // machine more event threads than that only contend with each other and
+        // the workers (2 cores, invoke add at 32 connections: same requests/s with
+        // 1 or 2, p99/p50 about 1.5 with 1 against up to 8 with 2; BENCHMARKS.md).
+        http.eventThreads = try reader.int("http.event_threads", default: System.defaultEventThreads, range: 1...64)
         http.threadStackBytes = try reader.int("http.thread_stack_bytes", default: 1 << 20, range: (64 << 10)...(64 << 20))
         http.maxConnections = try reader.int("http.max_connections", default: 16384, range: 1...1_000_000)
         http.idleTimeoutSeconds = try reader.int("http.idle_timeout_seconds", default: 30, range: 1...3600)
@@ -144,4 +148,6 @@ struct KeyReader {
 
 enum System {
     static var coreCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+    /// The default `http.event_threads`: half the cores, at least one.
+    static var defaultEventThreads: Int { max(1, coreCount / 2) }
 }

@@ -63,7 +63,7 @@ struct SettingsTests {
     @Test func withNothingConfiguredEveryKeyHasItsDefault() throws {
         let settings = try Self.settings([:])
         let expected: [String: String] = [
-            "http.listen": "127.0.0.1 8080", "http.event_threads": "2", "http.thread_stack_bytes": "\(1 << 20)",
+            "http.listen": "127.0.0.1 8080", "http.event_threads": "\(System.defaultEventThreads)", "http.thread_stack_bytes": "\(1 << 20)",
             "http.max_connections": "16384", "http.idle_timeout_seconds": "30", "http.request_timeout_seconds": "30",
             "store.data_dir": "./data", "store.max_bytes": "0",
             "limits.max_module_bytes": "\(32 << 20)", "limits.max_request_bytes": "\(8 << 20)",
