@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "CMicroHTTPD", dependencies: ["CLibMicroHTTPD"]),
         // pthread_getattr_np for the reentrancy guard's native stack check.
         .target(name: "CStackBounds"),
+        // A signal that parks a guest's thread while the watchdog empties its fuel.
+        .target(name: "CGuestInterrupt"),
         .target(
             name: "HTTPServer",
             dependencies: ["CMicroHTTPD"],
@@ -50,6 +52,7 @@ let package = Package(
             name: "Sandbox",
             dependencies: [
                 "CStackBounds",
+                "CGuestInterrupt",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
@@ -98,7 +101,7 @@ let package = Package(
         .testTarget(name: "ModuleStoreTests", dependencies: ["ModuleStore"], swiftSettings: strict),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", .product(name: "WAT", package: "WasmKit")],
+            dependencies: ["Sandbox", "CGuestInterrupt", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: strict
         ),
         .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strict),

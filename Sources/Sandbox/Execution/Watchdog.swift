@@ -1,3 +1,4 @@
+import CGuestInterrupt
 import Foundation
 import Synchronization
 import WasmKit
@@ -6,14 +7,22 @@ import WasmKit
 ///
 /// WasmKit has no interrupt API and a fuel trap cannot be resumed, so the
 /// watchdog thread sets the running store's remaining fuel to zero; the
-/// interpreter reads that cell on every fuel charge and traps "out of fuel"
-/// within microseconds, which the invocation reports as `timeout`.
+/// interpreter reads that cell on every fuel charge and traps "out of fuel",
+/// which the invocation reports as `timeout`.
 ///
-/// That one write is a data race under Swift's memory model: the interpreter
-/// reads the cell without synchronisation. It is confined to this type: the
-/// store is touched only while the invocation is registered (under `lock`), the
-/// write is a single aligned 64-bit store, and the only effect of a torn or late
-/// read would be to stop a few instructions later.
+/// The interpreter charges fuel with a plain load-subtract-store. A zero written
+/// from this thread while a tight guest loop runs on another core is almost
+/// always overwritten by the loop's next store (measured: a 300 ms deadline
+/// missed by up to 6 s in release builds on an idle machine). So the watchdog
+/// first parks the guest's thread in a signal handler (CGuestInterrupt), writes
+/// the zero while the guest cannot run, and lets it go; the guest's next charge
+/// then sees the zero. If the signal landed between one charge's load and
+/// store, that store still wins, so the watchdog repeats every 5 ms until the
+/// invocation lets go.
+///
+/// The write is a data race under Swift's memory model, confined to this type:
+/// a store is touched only while its invocation is registered (under `lock`),
+/// and while its thread is parked when parking works.
 final class Watchdog: @unchecked Sendable {
     // Safety: `entries` is guarded by `lock`; the thread is started once.
     final class Ticket: @unchecked Sendable {
@@ -22,12 +31,15 @@ final class Watchdog: @unchecked Sendable {
         /// The invocation's stores: its own, then one per `host.invoke` target.
         fileprivate var stores: [Store]
         fileprivate var deadline: UInt64
+        /// The parking slot of the thread that runs the invocation.
+        fileprivate let thread: OpaquePointer
         let fired = Atomic<Bool>(false)
         /// Fuel left when the deadline first passed, for `fuel_used`.
         let remainingAtDeadline = Atomic<UInt64>(0)
         fileprivate init(store: Store, deadline: UInt64) {
             self.stores = [store]
             self.deadline = deadline
+            thread = wh_park_slot_current()
         }
     }
 
@@ -39,6 +51,9 @@ final class Watchdog: @unchecked Sendable {
     private var nextWake = UInt64.max
 
     private init() {
+        if wh_interrupt_install() != 0 {
+            FileHandle.standardError.write(Data("wasmhost: cannot install the guest interrupt signal; deadlines may be late\n".utf8))
+        }
         let thread = Thread { [unowned self] in self.loop() }
         thread.name = "wasmhost-watchdog"
         thread.stackSize = 256 << 10
@@ -48,7 +63,8 @@ final class Watchdog: @unchecked Sendable {
     /// Monotonic nanoseconds.
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    /// Starts watching `store` until `deadline` (monotonic nanoseconds).
+    /// Starts watching `store` until `deadline` (monotonic nanoseconds). Call on
+    /// the thread that runs the invocation: that is the thread the watchdog parks.
     func watch(_ store: Store, deadline: UInt64) -> Ticket {
         let ticket = Ticket(store: store, deadline: deadline)
         lock.lock()
@@ -77,6 +93,18 @@ final class Watchdog: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Empties the fuel of every store of `ticket` while its thread is parked.
+    /// Nothing here may allocate: the parked thread could hold the allocator's lock.
+    private func stop(_ ticket: Ticket) {
+        let parked = wh_interrupt_park(ticket.thread, Self.parkTimeoutNanoseconds) == 1
+        for store in ticket.stores { store.fuel = Fuel(remaining: 0) }
+        if parked { wh_interrupt_resume(ticket.thread) }
+    }
+
+    /// How long to wait for a thread to park (it may be in a system call that
+    /// takes the signal late); past it the zero is written anyway.
+    static let parkTimeoutNanoseconds: UInt64 = 2_000_000
+
     private func loop() {
         lock.lock()
         while true {
@@ -91,7 +119,7 @@ final class Watchdog: @unchecked Sendable {
                         ticket.remainingAtDeadline.store(remaining, ordering: .relaxed)
                         ticket.fired.store(true, ordering: .sequentiallyConsistent)
                     }
-                    for store in ticket.stores { store.fuel = Fuel(remaining: 0) }
+                    stop(ticket)
                     // The interpreter's fuel charge is a read-modify-write: a charge in
                     // flight can overwrite this zero with the old value. Zero it again
                     // every few milliseconds until the invocation lets go.
