@@ -6,7 +6,7 @@
 #      host crossings, WASI, bounds-checking modes, a ~100 KB C module;
 #   2. HTTP (release daemon + wrk): /healthz and invoke throughput and latency,
 #      /healthz latency while guests burn CPU;
-#   3. daemon RSS after 10k / 200k invocations and 1,000 distinct modules;
+#   3. daemon RSS after 10k / 1M invocations and 1,000 distinct modules;
 #   4. libmicrohttpd threading models side by side (scripts/bench/mhd_threading.c);
 #   5. callgrind: where the instructions of one add invocation go (and of a
 #      host-crossing chain and a WASI start, recycled);
@@ -206,8 +206,8 @@ bounded_to() { # bounded_to TOTAL: invoke add until the daemon has answered at l
 }
 bounded_to 10000
 RSS_10K=$(rss_kib "$RSS_PID"); N_10K=$(invocations "$RSS_PORT")
-bounded_to 200000
-RSS_200K=$(rss_kib "$RSS_PID"); N_200K=$(invocations "$RSS_PORT")
+bounded_to 1000000
+RSS_1M=$(rss_kib "$RSS_PID"); N_1M=$(invocations "$RSS_PORT")
 BAD_RSS=$(failed_invocations "$RSS_PORT")
 MODULES_LINE=$(python3 scripts/bench/modules_rss.py "$RSS_PORT" 1000)
 RSS_MODULES=$(rss_kib "$RSS_PID")
@@ -276,6 +276,10 @@ say ""
 RATIO=$(awk -v a="$(wrk_rps inv32)" -v b="$(wrk_rps hz32)" 'BEGIN { printf "%.2f", a / b }')
 say "**invoke / healthz requests/s at 32 connections: $RATIO**"
 say ""
+to_us() { awk -v t="$1" 'BEGIN { v = t + 0; if (t ~ /ms$/) v *= 1000; else if (t ~ /[0-9]s$/) v *= 1000000; printf "%.1f", v }'; }
+TAIL=$(awk -v a="$(to_us "$(wrk_pct inv32 99)")" -v b="$(to_us "$(wrk_pct inv32 50)")" 'BEGIN { printf "%.2f", a / b }')
+say "**invoke add at 32 connections: p99 / p50 = $TAIL**"
+say ""
 say "### /healthz while guests burn CPU"
 say ""
 say "\`spin\` from examples/modules/trap.wat with \`{\"timeout_ms\":2000,\"fuel\":100000000000}\`"
@@ -298,8 +302,8 @@ say "|---|---:|---:|"
 say "| started, empty store | 0 | $(mib "$RSS_START") |"
 say "| add uploaded | 0 | $(mib "$RSS_UPLOADED") |"
 say "| after ~10,000 invocations | $N_10K | $(mib "$RSS_10K") |"
-say "| after ~200,000 invocations | $N_200K | $(mib "$RSS_200K") |"
-say "| + 1,000 distinct modules, each invoked once | $(( N_200K + 1000 )) | $(mib "$RSS_MODULES") |"
+say "| after ~1,000,000 invocations | $N_1M | $(mib "$RSS_1M") |"
+say "| + 1,000 distinct modules, each invoked once | $(( N_1M + 1000 )) | $(mib "$RSS_MODULES") |"
 say "| peak (VmHWM) | | $(mib "$HWM") |"
 say ""
 say "Invoke answers other than 200 during the runs: $BAD_RSS."
@@ -341,7 +345,8 @@ tm_row mhd_pool "epoll + pool of 2 (\`MHD_USE_EPOLL_INTERNAL_THREAD\`, chosen)" 
 tm_row mhd_tpc "thread per connection (\`MHD_USE_THREAD_PER_CONNECTION\`)" no
 tm_row mhd_pool_hog "epoll + pool of 2" "2 busy loops"
 tm_row mhd_tpc_hog "thread per connection" "2 busy loops"
-tm_row hz64 "wasmhost /healthz (epoll, 2 event threads)" no
+EVENT_THREADS=$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))
+tm_row hz64 "wasmhost /healthz (epoll, $EVENT_THREADS event thread(s): the default, half the cores)" no
 tm_row hzhog "wasmhost /healthz" "2 busy loops"
 say ""
 TM=$(awk -v a="$(wrk_rps mhd_pool)" -v b="$(wrk_rps mhd_tpc)" 'BEGIN { printf "%.2f", a / b }')
