@@ -18,7 +18,8 @@ struct InvokeTargetTests {
               (local.set $n (i64.sub (local.get $n) (i64.const 1)))
               (br $again)))
             (i64.const 0))
-          (func (export "spin") (param i64) (result i64) (loop (br 0)) (i64.const 0)))
+          (func (export "spin") (param i64) (result i64) (loop (br 0)) (i64.const 0))
+          (func (export "grow") (param i64) (result i64) (i64.extend_i32_s (memory.grow (i32.const 1)))))
         """
 
     static let caller = """
@@ -29,6 +30,7 @@ struct InvokeTargetTests {
           (data (i32.const 8) "bump")     ;; 4 bytes
           (data (i32.const 16) "work")    ;; 4 bytes
           (data (i32.const 24) "spin")    ;; 4 bytes
+          (data (i32.const 32) "grow")    ;; 4 bytes
           (func $call (param $export i32) (param $x i64) (result i64)
             (call $invoke (i32.const 0) (i32.const 6) (local.get $export) (i32.const 4) (local.get $x)))
           (func (export "bump_twice") (result i64)
@@ -38,7 +40,8 @@ struct InvokeTargetTests {
             (drop (call $call (i32.const 8) (i64.const 0)))
             unreachable)
           (func (export "work") (param i64) (result i64) (call $call (i32.const 16) (local.get 0)))
-          (func (export "spin") (result i64) (call $call (i32.const 24) (i64.const 0))))
+          (func (export "spin") (result i64) (call $call (i32.const 24) (i64.const 0)))
+          (func (export "grow") (result i64) (call $call (i32.const 32) (i64.const 0))))
         """
 
     static func setUp() throws -> (caller: CompiledModule, worker: CompiledModule, directory: InMemoryDirectory) {
@@ -66,6 +69,16 @@ struct InvokeTargetTests {
         }
         #expect(try #require(worker.pool).statistics.discards == 1)
         #expect(try Runner.invoke(caller, "bump_twice", directory: directory).get().results == [.i64(2)])
+    }
+
+    @Test func aTargetWhoseMemoryGrewIsNotReused() throws {
+        let (caller, worker, directory) = try Self.setUp()
+        for _ in 0..<3 {
+            // 1 page before growing, every time: the grown instance never comes back.
+            #expect(try Runner.invoke(caller, "grow", directory: directory).get().results == [.i64(1)])
+        }
+        let statistics = try #require(worker.pool).statistics
+        #expect(statistics.discards == 3 && statistics.hits == 0 && statistics.idle == 0)
     }
 
     @Test func theTargetsWorkIsChargedToTheInvocation() throws {

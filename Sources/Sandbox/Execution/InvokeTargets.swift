@@ -19,19 +19,17 @@ extension InvocationContext {
         if let root, root.moduleID == module.id { return root.target }
         if let existing = instances[module.id] { return existing }
         var pooled = module.pool?.take()
-        if let pool = module.pool, let taken = pooled {
-            // Given back (or discarded) by the Invoker whatever happens next.
-            borrowed.append((pool, taken))
+        defer {
+            // A pooled target, taken or new, goes back (or is discarded) when the
+            // Invoker ends the invocation, whatever happens from here.
+            if let pool = module.pool, let pooled { borrowed.append((pool, pooled)) }
         }
         let store = pooled?.store ?? Store(engine: caller.engine)
         store.resourceLimiter = GrowthLimiter(limits: limits)
         let instance = try Self.sharingFuel(of: caller, with: store) {
             // The start function runs here, on the invocation's fuel and deadline.
             Watchdog.shared.attach(store, to: ticket)
-            let wasNew = pooled == nil
-            let instance = try self.instance(of: module, in: store, pooled: &pooled)
-            if wasNew, let pool = module.pool, let created = pooled { borrowed.append((pool, created)) }
-            return instance
+            return try self.instance(of: module, in: store, pooled: &pooled)
         }
         let target = TargetInstance(instance: instance, store: store)
         instances[module.id] = target
