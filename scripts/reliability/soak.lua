@@ -1,8 +1,10 @@
 -- wrk script for scripts/reliability/soak.sh: a mix of everything a daemon sees.
---   56% invoke calc.add             7% upload a new small module (random constant)
+--   51% invoke calc.add             7% upload a new small module (random constant)
+--    2% trap.spin, timeout_ms 5     3% cycle-a.twice (two host.invoke calls into cycle-b)
 --    7% delete one uploaded here    10% trap.spin with fuel 20000 (422 fuel_exhausted)
 --    8% trap.div by zero (422)       4% echo with 4 KiB of input
 --    4% GET /v1/modules/calc         4% GET /healthz
+-- (Until 2026-11-25 21:30 UTC, add had 56% and there were no deadline or host.invoke calls.)
 -- Deletes keep pace with uploads, so the store (and the module cache) stay small
 -- and any growth of the daemon's memory is a leak, not data.
 -- Counts answers by status in each thread; done() sums them and prints one line
@@ -28,9 +30,13 @@ end
 
 function request()
   local roll = math.random(100)
-  if roll <= 56 then
+  if roll <= 51 then
     return post("/v1/modules/calc/invoke/add",
       string.format('{"args":[%d,%d]}', math.random(0, 100000), math.random(0, 100000)))
+  elseif roll <= 53 then
+    return post("/v1/modules/trap/invoke/spin", '{"timeout_ms":5}')
+  elseif roll <= 56 then
+    return post("/v1/modules/cycle-a/invoke/twice", string.format('{"args":[%d]}', math.random(0, 100000)))
   elseif roll <= 63 then
     local wat = string.format('(module (func (export "k") (result i64) (i64.const %d%d)))',
       math.random(1, 999999999), math.random(0, 999999999))

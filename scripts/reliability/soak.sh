@@ -4,7 +4,8 @@
 #   scripts/reliability/soak.sh DURATION        e.g. 30s, 2m, 30m, 1h
 #
 # Starts a daemon (2 workers), loads it with wrk and soak.lua (invoke add, upload
-# a new module, delete, spin loops with small fuel, traps, echo, GETs), and
+# a new module, delete, spin loops with small fuel or a 5 ms deadline, traps,
+# echo, host.invoke into another module, GETs), and
 # samples the daemon's RSS, open fds (/proc/PID/fd) and thread count into a CSV
 # (every 10 s; more often for short runs). Fails if:
 #   - the mean of the last third of the samples is above the mean of the middle
@@ -57,7 +58,7 @@ for _ in $(seq 1 300); do
 done
 [ -n "$PORT" ] || { echo "soak: daemon did not report its port"; exit 1; }
 BASE="http://127.0.0.1:$PORT"
-for module in add:calc trap:trap echo:echo; do
+for module in add:calc trap:trap echo:echo cycle_a:cycle-a cycle_b:cycle-b; do
   curl -fsS -o /dev/null --data-binary "@$REPO/examples/modules/${module%%:*}.wat" "$BASE/v1/modules?name=${module##*:}"
 done
 echo "soak: daemon pid $PID on $BASE for ${SECONDS_TOTAL}s, sampling every ${INTERVAL}s, work dir $WORK"
