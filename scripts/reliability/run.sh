@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every reliability check, in order, with a summary.
 #
-#   scripts/reliability/run.sh short    about 3 minutes (make test / make reliability-short)
+#   scripts/reliability/run.sh short    about 5 minutes (make test / make reliability-short)
 #   scripts/reliability/run.sh long     about 45 minutes: 10 min fuzzing, 10 min schemathesis,
 #                                       100 torture cycles, 30 min soak
 #
@@ -34,7 +34,7 @@ if [ "$MODE" = short ]; then
     "torture|python3 $HERE/torture.py 5"
     "hostile-http|python3 $HERE/hostile_http.py --short"
     "hostile-guests|python3 $HERE/hostile_guests.py --short"
-    "soak|bash $HERE/soak.sh 20s"
+    "soak|bash $HERE/soak.sh 2m"
   )
 else
   STEPS=(
