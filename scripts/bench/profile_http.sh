@@ -14,6 +14,7 @@ set -euo pipefail
 
 SECONDS_PER_KIND="${1:-8}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+. "$ROOT/scripts/lib/daemon.sh"
 BIN="$ROOT/.build-bench/release/wasmhost"
 [ -x "$BIN" ] || { echo "build first: swift build -c release --scratch-path .build-bench --product wasmhost" >&2; exit 2; }
 command -v perf >/dev/null && command -v wrk >/dev/null || { echo "needs perf and wrk" >&2; exit 2; }
@@ -23,17 +24,11 @@ PID=
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-"$BIN" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" >"$WORK/stdout" 2>/dev/null &
-PID=$!
-PORT=
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's/^wasmhost listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/stdout")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-[ -n "$PORT" ] || { echo "the daemon did not start" >&2; exit 1; }
-BASE="http://127.0.0.1:$PORT"
-curl -sf --data-binary @"$ROOT/examples/modules/add.wat" "$BASE/v1/modules?name=calc" >/dev/null
+# Info logs are formatted and written, but to /dev/null, as in `make bench`.
+DAEMON_STDERR=/dev/null wasmhost_start "$BIN" "$WORK" profile_http
+PID=$WASMHOST_PID
+BASE=$WASMHOST_BASE
+wasmhost_upload_examples "$BASE" add:calc
 curl -sf -d '{"args":[1,2]}' "$BASE/v1/modules/calc/invoke/add" | grep -q '"results":\[3\]'
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }

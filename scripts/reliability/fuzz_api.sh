@@ -17,6 +17,7 @@ set -euo pipefail
 MODE="${1:-short}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
+. "$REPO/scripts/lib/daemon.sh"
 BIN="${WASMHOST_BIN:-$REPO/.build/debug/wasmhost}"
 case "$MODE" in
   short) MAX_TIME=55; EXAMPLES=30 ;;
@@ -41,25 +42,13 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # The daemon: defaults, 2 workers, request timeout 10 s; its own empty cwd (no config file).
-(cd "$WORK" && exec env -u WASMHOST_TOKEN WASMHOST_LIMITS_MAX_CONCURRENT=2 WASMHOST_HTTP_REQUEST_TIMEOUT_SECONDS=10 \
-  WASMHOST_LOG_LEVEL=warning "$BIN" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" \
-  >"$WORK/stdout" 2>"$WORK/daemon.log") &
-PID=$!
-PORT=""
-for _ in $(seq 1 300); do
-  PORT="$(sed -n 's/^wasmhost listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/stdout" 2>/dev/null || true)"
-  [ -n "$PORT" ] && break
-  kill -0 "$PID" 2>/dev/null || { echo "fuzz_api: daemon exited at start"; cat "$WORK/daemon.log"; exit 1; }
-  sleep 0.1
-done
-[ -n "$PORT" ] || { echo "fuzz_api: daemon did not report its port"; exit 1; }
-BASE="http://127.0.0.1:$PORT"
+wasmhost_start "$BIN" "$WORK" fuzz_api WASMHOST_LIMITS_MAX_CONCURRENT=2 WASMHOST_HTTP_REQUEST_TIMEOUT_SECONDS=10 \
+  WASMHOST_LOG_LEVEL=warning
+PID=$WASMHOST_PID
+BASE=$WASMHOST_BASE
 echo "fuzz_api: daemon pid $PID on $BASE, mode $MODE (max ${MAX_TIME}s), work dir $WORK"
 
-for module in add:calc echo:echo trap:trap pingpong:pingpong identity:identity counter:counter; do
-  file="${module%%:*}"; name="${module##*:}"
-  curl -fsS -o /dev/null --data-binary "@$REPO/examples/modules/$file.wat" "$BASE/v1/modules?name=$name"
-done
+wasmhost_upload_examples "$BASE" add:calc echo:echo trap:trap pingpong:pingpong identity:identity counter:counter
 
 cat >"$WORK/schemathesis.toml" <<'EOF'
 [checks.not_a_server_error]

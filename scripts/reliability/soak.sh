@@ -18,6 +18,7 @@ set -euo pipefail
 DURATION="${1:-2m}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
+. "$REPO/scripts/lib/daemon.sh"
 BIN="${WASMHOST_BIN:-$REPO/.build/debug/wasmhost}"
 [ -x "$BIN" ] || { echo "soak: no daemon binary at $BIN (swift build --product wasmhost)" >&2; exit 2; }
 
@@ -46,21 +47,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-(cd "$WORK" && exec env -u WASMHOST_TOKEN WASMHOST_LIMITS_MAX_CONCURRENT=2 WASMHOST_LOG_LEVEL=warning \
-  "$BIN" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" >"$WORK/stdout" 2>"$WORK/daemon.log") &
-PID=$!
-PORT=""
-for _ in $(seq 1 300); do
-  PORT="$(sed -n 's/^wasmhost listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/stdout" 2>/dev/null || true)"
-  [ -n "$PORT" ] && break
-  kill -0 "$PID" 2>/dev/null || { echo "soak: daemon exited at start"; cat "$WORK/daemon.log"; exit 1; }
-  sleep 0.1
-done
-[ -n "$PORT" ] || { echo "soak: daemon did not report its port"; exit 1; }
-BASE="http://127.0.0.1:$PORT"
-for module in add:calc trap:trap echo:echo cycle_a:cycle-a cycle_b:cycle-b; do
-  curl -fsS -o /dev/null --data-binary "@$REPO/examples/modules/${module%%:*}.wat" "$BASE/v1/modules?name=${module##*:}"
-done
+wasmhost_start "$BIN" "$WORK" soak WASMHOST_LIMITS_MAX_CONCURRENT=2 WASMHOST_LOG_LEVEL=warning
+PID=$WASMHOST_PID
+BASE=$WASMHOST_BASE
+wasmhost_upload_examples "$BASE" add:calc trap:trap echo:echo cycle_a:cycle-a cycle_b:cycle-b
 echo "soak: daemon pid $PID on $BASE for ${SECONDS_TOTAL}s, sampling every ${INTERVAL}s, work dir $WORK"
 
 CSV="$WORK/soak.csv"
