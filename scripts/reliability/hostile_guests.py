@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rellib  # noqa: E402
-from rellib import Daemon, Prober, Table, problem_code  # noqa: E402
+from rellib import Daemon, Table, problem_code  # noqa: E402
 
 EXAMPLES = os.path.join(rellib.REPO, "examples", "modules")
 HEALTHZ_BUDGET = 0.5  # seconds; "answers within milliseconds", allow a loaded debug build
@@ -129,27 +129,9 @@ def main():
 
     def case(title, expected, run):
         """Runs `run()` -> (got text, ok, note) under the healthz prober."""
-        started = time.monotonic()
-        with Prober(daemon) as prober:
-            try:
-                got, ok, note = run()
-            except Exception as error:  # a dropped connection is a failure too
-                got, ok, note = f"exception {type(error).__name__}: {error}", False, ""
-        elapsed = time.monotonic() - started
-        alive = daemon.alive()
-        health, latency = daemon.healthz()
-        extra = f"({elapsed:.1f}s; healthz worst {prober.worst * 1000:.0f} ms over {prober.samples}"
-        extra += f", {prober.failures} failed)" if prober.failures else ")"
-        if not alive or not health:
-            ok = False
-            note = f"DAEMON {'DEAD' if not alive else 'UNHEALTHY'} " + note
-        elif prober.worst > HEALTHZ_BUDGET or prober.failures:
-            ok = False
-            note = f"healthz slow/failing during case " + note
-        table.add(title, expected, got, ok, (note + " " + extra).strip())
-        if not alive:
-            print(open(daemon.log_path, errors="replace").read()[-3000:])
-            sys.exit("daemon died; stopping")
+        def unhealthy():
+            return None if daemon.healthz()[0] else "DAEMON UNHEALTHY"
+        rellib.run_case(daemon, table, title, expected, run, HEALTHZ_BUDGET, after=unhealthy)
 
     # --- modules used below
     for file, name in [("trap.wat", "trap"), ("pingpong.wat", "pingpong"), ("countdown.wat", "countdown"),

@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rellib  # noqa: E402
-from rellib import Daemon, Prober, Table, problem_code, read_response  # noqa: E402
+from rellib import Daemon, Prober, Table, problem_code  # noqa: E402
 
 REQUEST_TIMEOUT = 5
 ADD_WAT = b'(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))'
@@ -150,28 +150,9 @@ def main():
             return False
 
     def case(title, expected, run, healthz_budget=HEALTHZ_BUDGET):
-        started = time.monotonic()
-        with Prober(daemon) as prober:
-            try:
-                got, ok, note = run()
-            except Exception as error:
-                got, ok, note = f"exception {type(error).__name__}: {error}", False, ""
-        elapsed = time.monotonic() - started
-        alive = daemon.alive()
-        working = alive and worker_ok()
-        extra = f"({elapsed:.1f}s; healthz worst {prober.worst * 1000:.0f} ms/{prober.samples}"
-        extra += f", {prober.failures} failed)" if prober.failures else ")"
-        if not alive:
-            ok, note = False, "DAEMON DIED " + note
-        elif not working:
-            ok, note = False, "invoke add failed after the case (stuck worker?) " + note
-        elif prober.worst > healthz_budget or prober.failures:
-            ok, note = False, f"healthz slow/failing (budget {healthz_budget * 1000:.0f} ms) " + note
-        table.add(title, expected, got, ok, (note + " " + extra).strip())
-        if not alive:
-            print(open(daemon.log_path, errors="replace").read()[-3000:])
-            table.print()
-            sys.exit(1)
+        def stuck():
+            return None if worker_ok() else "invoke add failed after the case (stuck worker?)"
+        rellib.run_case(daemon, table, title, expected, run, healthz_budget, after=stuck)
 
     def case_group(cases):
         """Runs slow cases (each waits for the request timeout) at the same time."""

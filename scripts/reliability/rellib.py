@@ -414,6 +414,36 @@ class Prober:
         self._thread.join(10)
 
 
+def run_case(daemon, table, title, expected, run, budget, after=None):
+    """Runs `run()` -> (got text, ok, note) under a healthz Prober and adds the row.
+
+    The case fails if the daemon died, if `after()` (run when it is alive) returns
+    a problem text, or if /healthz was slower than `budget` seconds or failed.
+    Stops the script, printing the daemon's log tail and the table, when it died."""
+    started = time.monotonic()
+    with Prober(daemon) as prober:
+        try:
+            got, ok, note = run()
+        except Exception as error:  # a dropped connection is a failure too
+            got, ok, note = f"exception {type(error).__name__}: {error}", False, ""
+    elapsed = time.monotonic() - started
+    alive = daemon.alive()
+    problem = after() if alive and after else None
+    extra = f"({elapsed:.1f}s; healthz worst {prober.worst * 1000:.0f} ms over {prober.samples}"
+    extra += f", {prober.failures} failed)" if prober.failures else ")"
+    if not alive:
+        ok, note = False, "DAEMON DIED " + note
+    elif problem:
+        ok, note = False, problem + " " + note
+    elif prober.worst > budget or prober.failures:
+        ok, note = False, f"healthz slow/failing (budget {budget * 1000:.0f} ms) " + note
+    table.add(title, expected, got, ok, (note + " " + extra).strip())
+    if not alive:
+        print(open(daemon.log_path, errors="replace").read()[-3000:])
+        table.print()
+        sys.exit(1)
+
+
 def finish(daemon, table, work):
     """Adds the final process row, stops the daemon, prints the table; 1 on any failure."""
     rss, fds, threads = proc_stats(daemon.pid)
