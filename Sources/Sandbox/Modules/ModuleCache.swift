@@ -29,6 +29,16 @@ public final class ModuleCache: Sendable {
         var slots: [String: Slot] = [:]
         var tick: UInt64 = 0
         var statistics = ModuleCacheStatistics()
+
+        /// The ready module `id`, counted as a hit and marked most recently used.
+        mutating func hit(_ id: String) -> CompiledModule? {
+            guard case .ready(let module, _) = slots[id] else { return nil }
+            tick += 1
+            slots[id] = .ready(module, lastUse: tick)
+            statistics.hits += 1
+            SandboxMetrics.cacheHits.increment()
+            return module
+        }
     }
 
     private let maxBytes: Int
@@ -45,24 +55,18 @@ public final class ModuleCache: Sendable {
     ) throws(SandboxError) -> CompiledModule {
         enum Step { case hit(CompiledModule), wait(Pending), load(Pending) }
         let step: Step = state.withLock { state in
+            if let module = state.hit(id) { return .hit(module) }
             state.tick += 1
-            switch state.slots[id] {
-            case .ready(let module, _):
-                state.slots[id] = .ready(module, lastUse: state.tick)
-                state.statistics.hits += 1
-                SandboxMetrics.cacheHits.increment()
-                return .hit(module)
-            case .loading(let pending):
+            if case .loading(let pending) = state.slots[id] {
                 state.statistics.hits += 1
                 SandboxMetrics.cacheHits.increment()
                 return .wait(pending)
-            case nil:
-                let pending = Pending()
-                state.slots[id] = .loading(pending)
-                state.statistics.misses += 1
-                SandboxMetrics.cacheMisses.increment()
-                return .load(pending)
             }
+            let pending = Pending()
+            state.slots[id] = .loading(pending)
+            state.statistics.misses += 1
+            SandboxMetrics.cacheMisses.increment()
+            return .load(pending)
         }
         switch step {
         case .hit(let module):
@@ -96,12 +100,11 @@ public final class ModuleCache: Sendable {
         }
     }
 
-    /// The module `id` if it is cached and ready, without loading or counting.
+    /// The module `id` if it is cached and ready, without loading. Counted as a
+    /// hit and marked recently used, like a hit of ``module(_:load:)``: the modules
+    /// answered inline are the hottest and must not look idle to eviction.
     public func cached(_ id: String) -> CompiledModule? {
-        state.withLock { state in
-            guard case .ready(let module, _) = state.slots[id] else { return nil }
-            return module
-        }
+        state.withLock { $0.hit(id) }
     }
 
     /// Puts a module compiled elsewhere (at upload) into the cache.
