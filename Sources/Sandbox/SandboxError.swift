@@ -41,4 +41,14 @@ public enum SandboxError: Error, Sendable, Equatable {
     case notReady
     /// A bug in wasmhost.
     case `internal`(String)
+
+    /// The trap detail of a guest that ran out of interpreter or native stack.
+    public static let callStackExhausted = "call stack exhausted"
+
+    /// True for a trap of a guest that ran out of stack (a re-run on a thread
+    /// with a larger stack may succeed).
+    public var isCallStackExhausted: Bool {
+        if case .trap(let detail, _) = self { return detail == Self.callStackExhausted }
+        return false
+    }
 }

@@ -58,8 +58,8 @@ extension WasmhostService {
         guard case .failure(let failure) = result else { return false }
         switch failure.error {
         case .fuelExhausted: return fullFuel > inlineFuel
-        case .reentrancyLoop(.depth, _), .trap("call stack exhausted", _): return true
-        default: return false
+        case .reentrancyLoop(.depth, _): return true
+        default: return failure.error.isCallStackExhausted
         }
     }
 

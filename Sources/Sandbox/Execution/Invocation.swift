@@ -112,7 +112,7 @@ public struct Invoker: Sendable {
             let (kind, backtrace) = TrapClassifier.classify(trap.description)
             switch kind {
             case .outOfFuel: return .fuelExhausted(limit: limits.fuel)
-            case .callStackExhausted: return .trap(detail: "call stack exhausted", backtrace: backtrace)
+            case .callStackExhausted: return .trap(detail: SandboxError.callStackExhausted, backtrace: backtrace)
             case .initialSizeOverLimit(let message): return .limitExceeded(message)
             case .other(let message): return .trap(detail: message, backtrace: backtrace)
             }

@@ -62,7 +62,7 @@ public enum TrapLabel {
         if detail == "integer divide by zero" { return "divide_by_zero" }
         if detail == "integer overflow" { return "integer_overflow" }
         if detail == "unreachable" { return "unreachable" }
-        if detail == "call stack exhausted" { return "stack_exhausted" }
+        if detail == SandboxError.callStackExhausted { return "stack_exhausted" }
         if detail == "invalid conversion to integer" { return "invalid_conversion" }
         if detail.hasPrefix("indirect call") { return "indirect_call" }
         if detail.hasPrefix("null ") { return "null_reference" }
