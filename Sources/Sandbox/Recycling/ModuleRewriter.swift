@@ -30,37 +30,29 @@ enum ModuleRewriter {
         guard added > 0 else { return bytes }
 
         var output = Array(bytes[0..<8])
-        var position = 8
         var inserted = false
         // Standard section order; the export section (7) goes before start (8),
         // element (9), data count (12), code (10) and data (11).
         let afterExport: Set<UInt8> = [8, 9, 10, 11, 12]
-        while position < bytes.count {
-            let id = bytes[position]
-            var cursor = position + 1
-            let size = try readLEB(bytes, &cursor)
-            let bodyStart = cursor
-            let bodyEnd = bodyStart + Int(size)
-            guard bodyEnd <= bytes.count else { throw .malformed }
+        try forEachSection(bytes) { id, section, body throws(Failure) in
             if id == 7 {
-                var entry = bodyStart
+                var entry = body.lowerBound
                 let count = try readLEB(bytes, &entry)
-                let body = leb(count + UInt32(added)) + Array(bytes[entry..<bodyEnd]) + extra
-                output += [7] + leb(UInt32(body.count)) + body
+                let merged = leb(count + UInt32(added)) + Array(bytes[entry..<body.upperBound]) + extra
+                output += [7] + leb(UInt32(merged.count)) + merged
                 inserted = true
             } else {
                 if !inserted && afterExport.contains(id) {
-                    let body = leb(UInt32(added)) + extra
-                    output += [7] + leb(UInt32(body.count)) + body
+                    let created = leb(UInt32(added)) + extra
+                    output += [7] + leb(UInt32(created.count)) + created
                     inserted = true
                 }
-                output += bytes[position..<bodyEnd]
+                output += bytes[section]
             }
-            position = bodyEnd
         }
         if !inserted {
-            let body = leb(UInt32(added)) + extra
-            output += [7] + leb(UInt32(body.count)) + body
+            let created = leb(UInt32(added)) + extra
+            output += [7] + leb(UInt32(created.count)) + created
         }
         return output
     }
@@ -68,6 +60,25 @@ enum ModuleRewriter {
     /// The binary without its custom sections called `name`.
     static func removingCustomSections(named target: String, from bytes: [UInt8]) throws(Failure) -> [UInt8] {
         var output = Array(bytes.prefix(8))
+        try forEachSection(bytes) { id, section, body throws(Failure) in
+            var keep = true
+            if id == 0 {
+                var nameStart = body.lowerBound
+                let length = try readLEB(bytes, &nameStart)
+                let nameEnd = nameStart + Int(length)
+                keep = nameEnd > body.upperBound
+                    || String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self) != target
+            }
+            if keep { output += bytes[section] }
+        }
+        return output
+    }
+
+    /// Calls `visit` with each section's id, its whole range (header included)
+    /// and its body's range, in order, after the 8-byte preamble.
+    private static func forEachSection(
+        _ bytes: [UInt8], _ visit: (UInt8, Range<Int>, Range<Int>) throws(Failure) -> Void
+    ) throws(Failure) {
         var position = 8
         while position < bytes.count {
             let id = bytes[position]
@@ -75,17 +86,9 @@ enum ModuleRewriter {
             let size = try readLEB(bytes, &cursor)
             let end = cursor + Int(size)
             guard end <= bytes.count else { throw .malformed }
-            var keep = true
-            if id == 0 {
-                var nameStart = cursor
-                let length = try readLEB(bytes, &nameStart)
-                let nameEnd = nameStart + Int(length)
-                keep = nameEnd > end || String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self) != target
-            }
-            if keep { output += bytes[position..<end] }
+            try visit(id, position..<end, cursor..<end)
             position = end
         }
-        return output
     }
 
     private static func name(_ text: String) -> [UInt8] {
