@@ -56,9 +56,11 @@ enum WASIPointerCheck {
         "sock_send": [.iovecs(pointer: 1, count: 2), .fixed(pointer: 4, size: 4)],
     ]
 
-    /// Throws `out of bounds memory access` when a region of `name`'s arguments leaves memory.
-    static func check(_ name: String, arguments: [Value], caller: borrowing Caller, wasi: WASIOptions) throws {
-        guard let regions = regions[name] else { return }
+    /// Throws `out of bounds memory access` when one of `regions` (the entry of
+    /// ``regions`` for the function called) leaves memory.
+    static func check(
+        _ name: String, regions: [Region], arguments: [Value], caller: borrowing Caller, wasi: WASIOptions
+    ) throws {
         let memory = caller.instance?.exports[memory: "memory"]
         let size = UInt64(memory?.byteCount ?? 0)
         func word(_ index: Int) -> UInt64 {

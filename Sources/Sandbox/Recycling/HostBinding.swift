@@ -27,12 +27,16 @@ final class HostBinding {
                     return try context.host(name, moduleID: moduleID, caller: caller, arguments: arguments)
                 })
             } else if stub.module == ProvidedImports.wasiModule {
+                // Looked up once per import, not on every call.
+                let regions = WASIPointerCheck.regions[name] ?? []
                 imports.define(module: stub.module, name: name, Function(store: store, type: stub.signature.wasmKitType) {
                     [unowned self] caller, arguments in
                     guard let implementation = self.wasi[name], let context = self.context else {
                         throw HostTrap("\(ProvidedImports.wasiModule).\(name) is not bound")
                     }
-                    try WASIPointerCheck.check(name, arguments: arguments, caller: caller, wasi: context.wasi)
+                    if !regions.isEmpty {
+                        try WASIPointerCheck.check(name, regions: regions, arguments: arguments, caller: caller, wasi: context.wasi)
+                    }
                     return try implementation(caller, arguments)
                 })
             }
