@@ -22,8 +22,8 @@ enum LogSetup {
 
 /// Writes each log event as one JSON object per line on stderr: `ts` (UTC,
 /// RFC 3339 with milliseconds), `level`, `logger`, `message`, then the metadata
-/// in key order. Built with the service's JSON writer and written with one
-/// `write(2)`, since it runs once per request.
+/// in key order. Built with the service's JSON writer, since it runs once per
+/// request.
 struct JSONLineLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level = .info
@@ -45,29 +45,11 @@ struct JSONLineLogHandler: LogHandler {
         }
         var line = JSONWriter.encode(.object(members))
         line.append(0x0A)
-        line.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(2, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        FileHandle.standardError.write(Data(line))
     }
 
     /// Now in UTC, e.g. `2026-11-25T21:04:05.123Z`.
     static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var fields = tm()
-        var seconds = now.tv_sec
-        gmtime_r(&seconds, &fields)
-        func padded(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return padded(fields.tm_year + 1900, 4) + "-" + padded(fields.tm_mon + 1, 2) + "-" + padded(fields.tm_mday, 2)
-            + "T" + padded(fields.tm_hour, 2) + ":" + padded(fields.tm_min, 2) + ":" + padded(fields.tm_sec, 2)
-            + "." + padded(Int32(now.tv_nsec / 1_000_000), 3) + "Z"
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
     }
 }
