@@ -20,22 +20,15 @@ final class Exchange: @unchecked Sendable {
     }
 }
 
-/// Request ids: 16 hex digits, counting up from a random start chosen once per
-/// process. Unique within a process and unlikely to repeat across restarts,
-/// without a getrandom(2) system call per request.
+/// Request ids: hex, counting up from a random start chosen once per process.
+/// Unique within a process and unlikely to repeat across restarts, without a
+/// getrandom(2) system call per request.
 enum RequestIDs {
     private static let start = UInt64.random(in: 0...UInt64.max)
     private static let issued = Atomic<UInt64>(0)
-    private static let digits = Array("0123456789abcdef".utf8)
 
     static func next() -> String {
-        let value = start &+ issued.add(1, ordering: .relaxed).newValue
-        return String(unsafeUninitializedCapacity: 16) { buffer in
-            for index in 0..<16 {
-                buffer[index] = digits[Int(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0xF]
-            }
-            return 16
-        }
+        String(start &+ issued.add(1, ordering: .relaxed).newValue, radix: 16)
     }
 }
 
