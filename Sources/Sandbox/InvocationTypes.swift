@@ -70,7 +70,7 @@ public struct InvocationFailure: Error, Sendable {
     public let error: SandboxError
     /// What the guest wrote before it failed (no results; `exit_code` unset).
     public let partial: InvocationResult
-    public let fuelUsed: UInt64
-    public let durationMicroseconds: Int
-    public let crossings: Int
+    public var fuelUsed: UInt64 { partial.fuelUsed }
+    public var durationMicroseconds: Int { partial.durationMicroseconds }
+    public var crossings: Int { partial.crossings }
 }

@@ -58,9 +58,7 @@ public struct Invoker: Sendable {
             }
             var partial = result([], context: context, module: module, fuelUsed: fuelUsed, micros: micros)
             partial.exitCode = nil
-            return .failure(InvocationFailure(
-                error: error, partial: partial, fuelUsed: fuelUsed, durationMicroseconds: micros,
-                crossings: context.reentrancy.crossings))
+            return .failure(InvocationFailure(error: error, partial: partial))
         }
     }
 
