@@ -5,12 +5,17 @@ ARGS ?=
 
 .PHONY: deps build build-debug run test unit-tests spec-tests deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
 
-# Installs libmicrohttpd-dev (and pkg-config) with apt-get when pkg-config cannot find it.
+# Installs libmicrohttpd-dev (and pkg-config) with apt-get when pkg-config cannot find it,
+# and the pinned Wasmtime C API library (PyPI wheel, sha256-checked) into .deps/wasmtime.
 deps:
 	@if ! pkg-config --exists libmicrohttpd 2>/dev/null; then \
 	  echo "installing libmicrohttpd-dev"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmicrohttpd-dev pkg-config; \
 	fi
+	@bash scripts/wasmtime_deps.sh
+
+# Both engines, one after the other, for every test that runs guests.
+ENGINES ?= wasmtime wasmkit
 
 build: deps
 	$(SWIFT) build -c release
@@ -29,10 +34,16 @@ run: build
 test: deps unit-tests spec-tests deploy-check reliability-short
 
 unit-tests: build-debug
-	$(SWIFT) test --skip-build
+	@for engine in $(ENGINES); do \
+	  echo "== swift test, engine $$engine"; \
+	  WASMHOST_SANDBOX_ENGINE=$$engine $(SWIFT) test --skip-build || exit 1; \
+	done
 
 spec-tests: build-debug
-	python3 tests/spec/run_spec.py --binary .build/debug/wasmhost
+	@for engine in $(ENGINES); do \
+	  echo "== spec suite, engine $$engine"; \
+	  python3 tests/spec/run_spec.py --binary .build/debug/wasmhost --engine $$engine || exit 1; \
+	done
 
 deploy-check:
 	bash deploy/verify.sh

@@ -191,7 +191,11 @@ struct InvokeTests {
     }
 
     @Test func healthStaysFastWhileEveryWorkerSpinsAndQueueOverflowIs503() throws {
-        let busy = try Daemon(environment: ["WASMHOST_LIMITS_MAX_CONCURRENT": "2", "WASMHOST_LIMITS_MAX_QUEUE": "1"])
+        // Fuel high enough that the deadline, not fuel, stops a compiled spin loop.
+        let busy = try Daemon(environment: [
+            "WASMHOST_LIMITS_MAX_CONCURRENT": "2", "WASMHOST_LIMITS_MAX_QUEUE": "1",
+            "WASMHOST_LIMITS_FUEL": "1000000000000000",
+        ])
         let id = try busy.uploadText(traps)
         let group = DispatchGroup()
         let statuses = LockedArray()

@@ -1,5 +1,15 @@
 import WasmKit
 
+/// A module in the form one engine runs. Only the Sandbox sees which.
+enum EngineCode: Sendable {
+    /// Parsed by WasmKit (translated per instance, on first call).
+    case wasmKit(Module)
+    #if WASMHOST_WASMTIME
+    /// Compiled by Cranelift, with its imports resolved (`instance_pre`).
+    case wasmtime(WasmtimeModule)
+    #endif
+}
+
 /// A module parsed, validated and described once, ready to instantiate any
 /// number of times. Immutable and shareable across threads.
 public struct CompiledModule: Sendable {
@@ -14,8 +24,8 @@ public struct CompiledModule: Sendable {
     /// True when the module imports `host.invoke`: a call may load another
     /// module from disk, so it never runs inline on an HTTP event thread.
     public let callsOtherModules: Bool
-    /// Parsed WasmKit module; holds no per-instance state.
-    let module: Module
+    /// The engine's form of the module; holds no per-instance state.
+    let code: EngineCode
     let info: ModuleInfo
     /// Recycled instances, or nil when the module runs on a fresh instance every
     /// time (it can change tables or segments).
@@ -28,6 +38,21 @@ public struct CompiledModule: Sendable {
             // Each idle instance holds its memory twice (live and snapshot) plus translated code.
             pool.maxIdle * (2 * Int(clamping: info.initialMemoryBytes.reduce(0, +)) + size * 4)
         } ?? 0
-        return size * 3 + 16 * 1024 + idleInstances
+        let code: Int
+        switch self.code {
+        case .wasmKit: code = size * 3
+        #if WASMHOST_WASMTIME
+        // Machine code is typically several times the binary.
+        case .wasmtime: code = size * 6
+        #endif
+        }
+        return code + 16 * 1024 + idleInstances
+    }
+}
+
+extension EngineCode {
+    var isWasmKit: Bool {
+        if case .wasmKit = self { return true }
+        return false
     }
 }

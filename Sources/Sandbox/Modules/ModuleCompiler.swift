@@ -8,11 +8,18 @@ public struct ModuleCompiler: Sendable {
     let configuration: SandboxConfiguration
     /// Eager engine used only to validate every function body at upload.
     let validationEngine: Engine
+    #if WASMHOST_WASMTIME
+    /// The Wasmtime engine, when it is the configured one and it started.
+    let wasmtime: WasmtimeEngine?
+    #endif
 
     /// Creates a compiler for the given sandbox settings.
     public init(configuration: SandboxConfiguration) {
         self.configuration = configuration
         self.validationEngine = configuration.makeEngine(compilation: .eager)
+        #if WASMHOST_WASMTIME
+        wasmtime = configuration.engine == .wasmtime ? try? WasmtimeEngine.shared(for: configuration) : nil
+        #endif
     }
 
     /// The binary form of an upload: the bytes themselves when they start with
@@ -47,14 +54,26 @@ public struct ModuleCompiler: Sendable {
             throw .invalidModule("export '\(reserved.name)': names starting with \(ModuleRewriter.reservedPrefix) are reserved")
         }
         try Self.checkInitialSizes(info, limits: configuration.limits)
-        try validateBodies(module, info: info)
+        let code = try engineCode(module, executable: executable, info: info, id: id)
         return CompiledModule(
             id: id, size: binary.count, description: info.description,
             usesWASI: info.description.imports.contains { $0.module == ProvidedImports.wasiModule },
             callsOtherModules: info.description.imports.contains {
                 $0.module == ProvidedImports.hostModule && $0.name == "invoke"
             },
-            module: module, info: info, pool: pool(for: executable, info: info))
+            code: code, info: info, pool: code.isWasmKit ? pool(for: executable, info: info) : nil)
+    }
+
+    /// The configured engine's form of the module, its function bodies validated.
+    private func engineCode(_ module: Module, executable: [UInt8], info: ModuleInfo, id: String) throws(SandboxError) -> EngineCode {
+        #if WASMHOST_WASMTIME
+        if configuration.engine == .wasmtime {
+            guard let wasmtime else { throw .internal("the Wasmtime engine did not start") }
+            return .wasmtime(try wasmtime.compile(executable))
+        }
+        #endif
+        try validateBodies(module, info: info)
+        return .wasmKit(module)
     }
 
     /// A pool when instances of this module can be reset exactly: its code changes

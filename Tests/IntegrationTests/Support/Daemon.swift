@@ -27,6 +27,7 @@ final class Daemon: @unchecked Sendable {
         process.arguments = ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDirectory,
                              "--config", Paths.root + "/config/wasmhost.yaml"]
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("WASMHOST_") }
+        env["WASMHOST_SANDBOX_ENGINE"] = TestEngine.name
         env.merge(environment) { $1 }
         process.environment = env
         let output = Pipe()
