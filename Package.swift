@@ -87,7 +87,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            resources: [.copy("Resources/openapi.json")],
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/console")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -123,7 +123,7 @@ let package = Package(
             dependencies: ["Sandbox", "CGuestInterrupt", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: strict
         ),
-        .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strict),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Sandbox"], swiftSettings: strict),
         .testTarget(name: "wasmhostTests", dependencies: ["wasmhost"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",

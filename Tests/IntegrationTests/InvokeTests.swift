@@ -105,6 +105,9 @@ struct InvokeTests {
         ("add", "{\"args\":[1,2]", 400, "bad_request", "JSON"),
         ("add", "{\"input\":\"a\",\"input_base64\":\"YQ==\"}", 400, "bad_request", "not both"),
         ("add", "{\"fuel\":-1}", 400, "bad_request", "fuel"),
+        ("add", "{\"fuel\":0}", 400, "bad_request", "fuel must be at least 1"),
+        ("add", "{\"timeout_ms\":0}", 400, "bad_request", "timeout_ms must be at least 1"),
+        ("add", "{\"timeout_ms\":-5}", 400, "bad_request", "timeout_ms must be at least 1"),
         ("add", "{\"s\":\"\\ud800\"}", 400, "bad_request", "surrogate"),
         ("nope", "{}", 404, "export_not_found", "add"),
         ("g", "{}", 400, "not_a_function", "global"),
@@ -159,6 +162,9 @@ struct InvokeTests {
     }
 
     @Test func theDeadlineAnswers504AndFreesTheWorker() throws {
+        // Fuel high enough that the deadline, not fuel, stops a compiled spin loop
+        // (Wasmtime burns the default 10^8 in about 0.1 s).
+        let daemon = try Daemon(environment: ["WASMHOST_LIMITS_FUEL": "1000000000000000"])
         let id = try daemon.uploadText(traps)
         let started = Date()
         let answer = try daemon.invoke(id, "spin", "{\"timeout_ms\":200,\"fuel\":100000000000}")

@@ -127,12 +127,29 @@ final class WasmtimeEngine: @unchecked Sendable {
         ticker.start()
     }
 
-    /// Compiles `binary` (already validated by the engine-neutral checks).
-    func compile(_ binary: [UInt8]) throws(SandboxError) -> WasmtimeModule {
+    /// Compiles (and so validates) `binary`, runs `checks` on the valid module,
+    /// then links its imports.
+    func compile(_ binary: [UInt8], checks: () throws(SandboxError) -> Void) throws(SandboxError) -> WasmtimeModule {
         var module: OpaquePointer?
         let error = binary.withUnsafeBufferPointer { wasmtime_module_new(engine, $0.baseAddress, $0.count, &module) }
-        if let error { throw .invalidModule(WasmtimeError.oneLine(WasmtimeError.take(error))) }
+        if let error {
+            let message = WasmtimeError.oneLine(WasmtimeError.take(error))
+            // The pooling allocator refuses, at compile time, a valid module whose
+            // initial memory or table is over its slots (sized by the limits):
+            // the checks then name the limit, as on WasmKit.
+            if message.contains("pooling allocator") {
+                try checks()
+                throw .limitExceeded(message)
+            }
+            throw .invalidModule(message)
+        }
         guard let module else { throw .internal("wasmtime_module_new gave no module") }
+        do {
+            try checks()
+        } catch {
+            wasmtime_module_delete(module)
+            throw error
+        }
         return try prepare(module)
     }
 
