@@ -24,6 +24,8 @@ public struct SandboxConfiguration: Sendable {
     /// Wasmtime: instance (and memory) slots of the pooling allocator, shared by
     /// every invocation running at once, `host.invoke` targets included.
     public var instanceSlots: Int
+    /// Wasmtime: where compiled code is kept between restarts (`nil`: compile at every load).
+    public var artifactDirectory: String?
 
     /// Creates a configuration with the documented defaults.
     public init(

@@ -76,6 +76,8 @@ struct Settings {
         service.sandbox.maxWasmStackBytes = try reader.int(
             "sandbox.max_wasm_stack_bytes", default: 2 << 20, range: (64 << 10)...SandboxConfiguration.maxWasmStackCeiling)
         service.sandbox.instanceSlots = try reader.int("sandbox.instance_slots", default: 1000, range: 1...100_000)
+        // Compiled Wasmtime code is kept beside the modules (StartupScan reads only *.wasm).
+        service.sandbox.artifactDirectory = dataDirectory + "/artifacts"
         service.sandbox.workerStackBytes = try reader.int("sandbox.worker_stack_bytes", default: 8 << 20, range: (256 << 10)...(1 << 30))
         service.sandbox.interpreterStackBytes = try reader.int("sandbox.interpreter_stack_bytes", default: 512 << 10, range: (64 << 10)...(64 << 20))
         service.sandbox.recycleInstances = try reader.bool("sandbox.recycle_instances", default: true)

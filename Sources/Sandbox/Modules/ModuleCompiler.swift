@@ -12,6 +12,8 @@ public struct ModuleCompiler: Sendable {
     #if WASMHOST_WASMTIME
     /// The Wasmtime engine, when it is the configured one and it started.
     let wasmtime: WasmtimeEngine?
+    /// Compiled code kept on disk (Wasmtime).
+    let artifacts: ArtifactStore?
     #endif
 
     /// Creates a compiler for the given sandbox settings.
@@ -19,7 +21,11 @@ public struct ModuleCompiler: Sendable {
         self.configuration = configuration
         self.validationEngine = configuration.makeEngine(compilation: .eager)
         #if WASMHOST_WASMTIME
-        wasmtime = configuration.engine == .wasmtime ? try? WasmtimeEngine.shared(for: configuration) : nil
+        let wasmtime = configuration.engine == .wasmtime ? try? WasmtimeEngine.shared(for: configuration) : nil
+        self.wasmtime = wasmtime
+        artifacts = wasmtime.flatMap { engine in
+            configuration.artifactDirectory.flatMap { ArtifactStore(directory: $0, settingsTag: engine.settings.artifactTag) }
+        }
         #endif
     }
 
@@ -55,7 +61,7 @@ public struct ModuleCompiler: Sendable {
         }
         // Validation first (API.md, "Order of validation"): only a valid module is
         // checked against the provided imports and the configured limits.
-        let code = try engineCode(module, executable: executable, info: info) { () throws(SandboxError) in
+        let code = try engineCode(module, executable: executable, info: info, id: id) { () throws(SandboxError) in
             try ProvidedImports.check(info.description.imports)
             try Self.checkInitialSizes(info, limits: configuration.limits)
         }
@@ -68,15 +74,30 @@ public struct ModuleCompiler: Sendable {
             code: code, info: info, pool: code.isWasmKit ? pool(for: executable, info: info) : nil)
     }
 
+    /// Drops what was kept on disk for the module `id` (after a delete).
+    public func forget(id: String) {
+        #if WASMHOST_WASMTIME
+        artifacts?.remove(id: id)
+        #endif
+    }
+
     /// The configured engine's form of the module: its function bodies are
     /// validated, then `checks` run, then (Wasmtime) its imports are linked.
     private func engineCode(
-        _ module: Module, executable: [UInt8], info: ModuleInfo, checks: () throws(SandboxError) -> Void
+        _ module: Module, executable: [UInt8], info: ModuleInfo, id: String, checks: () throws(SandboxError) -> Void
     ) throws(SandboxError) -> EngineCode {
         #if WASMHOST_WASMTIME
         if configuration.engine == .wasmtime {
             guard let wasmtime else { throw .internal("the Wasmtime engine did not start") }
-            return .wasmtime(try wasmtime.compile(executable, checks: checks))
+            // Compile once: a checked artifact of this id, version and settings is
+            // deserialized; it was compiled from these very bytes (the id is their hash).
+            if let artifacts, let saved = artifacts.load(id: id), let compiled = wasmtime.deserialize(saved) {
+                try checks()
+                return .wasmtime(compiled)
+            }
+            let compiled = try wasmtime.compile(executable, checks: checks)
+            if let artifacts, let code = compiled.serialized() { artifacts.save(id: id, code: code) }
+            return .wasmtime(compiled)
         }
         #endif
         try validateBodies(module, info: info)
