@@ -144,6 +144,10 @@ public final class WasmhostService: HTTPHandler {
             return onControlThread(exchange) { [self] () throws(APIError) in try delete(ref, exchange: exchange) }
         case .invoke(let ref, let export):
             return try invoke(ref: ref, export: export, request: request, exchange: exchange)
+        case .console:
+            return .respond(finish(try ConsoleAssets.response(for: ConsoleAssets.indexName, request), exchange))
+        case .consoleAsset(let name):
+            return .respond(finish(try ConsoleAssets.response(for: name, request), exchange))
         }
     }
 

@@ -9,6 +9,10 @@ enum Route: Equatable {
     case modules
     case module(ref: String)
     case invoke(ref: String, export: String)
+    /// The web console's page, `/`.
+    case console
+    /// One of the console's files, `/console/{asset}`.
+    case consoleAsset(String)
 
     /// The template used as a metrics label and in logs (bounded set).
     var template: String {
@@ -20,13 +24,15 @@ enum Route: Equatable {
         case .modules: "/v1/modules"
         case .module: "/v1/modules/{ref}"
         case .invoke: "/v1/modules/{ref}/invoke/{export}"
+        case .console: "/"
+        case .consoleAsset: "/console/{asset}"
         }
     }
 
     /// Methods this route answers.
     var allowedMethods: [String] {
         switch self {
-        case .health, .ready, .metrics, .openAPI: ["GET"]
+        case .health, .ready, .metrics, .openAPI, .console, .consoleAsset: ["GET"]
         case .modules: ["GET", "POST"]
         case .module: ["GET", "PUT", "DELETE"]
         case .invoke: ["POST"]
@@ -43,11 +49,12 @@ enum Route: Equatable {
 
     /// Every template, for the OpenAPI consistency test.
     static let templates = ["/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/modules",
-                            "/v1/modules/{ref}", "/v1/modules/{ref}/invoke/{export}"]
+                            "/v1/modules/{ref}", "/v1/modules/{ref}/invoke/{export}", "/", "/console/{asset}"]
 
     /// Matches a raw path. `nil` when no route has this shape.
     /// - Throws: `bad_request` for bad percent-encoding in a segment.
     static func match(_ rawPath: String) throws(APIError) -> Route? {
+        if rawPath == "/" { return .console }
         // Split the UTF-8 bytes: splitting the String itself would break it into
         // Characters (grapheme clusters) first, several times slower for a path.
         let segments = rawPath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
@@ -66,6 +73,8 @@ enum Route: Equatable {
             }
         case 2 where underModules:
             return .modules
+        case 2 where segments[0] == "console":
+            return .consoleAsset(try decode(segments[1]))
         case 3 where underModules:
             return .module(ref: try decode(segments[2]))
         case 5 where underModules && segments[3] == "invoke":
