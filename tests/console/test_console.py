@@ -84,7 +84,8 @@ class Page:
 
     def go(self, hash_route):
         """Moves to `hash_route` in the same page, or reloads it when it is already there."""
-        if self.driver.execute_script("return location.hash") == hash_route:
+        if not self.driver.current_url.startswith(self.base + "/") or \
+                self.driver.execute_script("return location.hash") == hash_route:
             self.open(hash_route)
             return
         self.mark()
@@ -252,17 +253,113 @@ def test_bad_args_shows_its_detail(context):
     page.screenshot("bad-args")
 
 
-def test_a_trap_shows_its_backtrace_or_detail(context):
-    """trap.div(7, 0): the trap's detail, and its backtrace when the daemon sends one."""
+def test_a_trap_shows_its_backtrace(context):
+    """trap.div(7, 0) and trap.recurse(0): the trap's detail and its backtrace, a run of one function folded."""
     page = context.page
     ensure_module(page, "trap", "trap")
-    invoke_with_fields(page, "trap", "div", ["7", "0"])
-    page.appears("#view .answer.problem")
-    _, _, problem = api(page.base, "POST", "/v1/modules/trap/invoke/div", body=b'{"args":[7,0]}')
-    assert page.find("#view .problem-code").text == "trap"
-    assert page.find("#view .problem-detail").text == problem["detail"]
-    shown = [item.text for item in page.find_all("#view .backtrace li")]
-    assert shown == problem.get("backtrace", []), shown
+    for export, values, body in (("div", ["7", "0"], b'{"args":[7,0]}'), ("recurse", ["0"], b'{"args":[0]}')):
+        invoke_with_fields(page, "trap", export, values)
+        page.appears("#view .answer.problem")
+        _, _, problem = api(page.base, "POST", f"/v1/modules/trap/invoke/{export}", body=body)
+        assert page.find("#view .problem-code").text == "trap"
+        assert page.find("#view .problem-detail").text == problem["detail"]
+        shown = []
+        for item in page.find_all("#view .backtrace li"):
+            shown += [item.find_element(By.TAG_NAME, "code").text] * int(item.get_attribute("data-count"))
+        assert shown == problem.get("backtrace", []), shown
+        if export == "recurse" and problem.get("backtrace"):
+            assert len(page.find_all("#view .backtrace li")) < len(problem["backtrace"])
+    page.screenshot("trap")
+
+
+def test_a_chain_across_two_modules_has_a_lane_each(context):
+    """cycle-a.go(1) → cycle-b.go(1) → cycle-a.go(1): two lanes, frames placed in their module's lane."""
+    page = context.page
+    ensure_module(page, "cycle_a", "cycle-a")
+    ensure_module(page, "cycle_b", "cycle-b")
+    invoke_with_fields(page, "cycle-a", "go", ["1"])
+    page.appears("#view svg.chain")
+    _, _, problem = api(page.base, "POST", "/v1/modules/cycle-a/invoke/go", body=b'{"args":[1]}')
+    lanes = [lane.text for lane in page.find_all("#view svg.chain text.lane-name")]
+    assert lanes == ["cycle-a", "cycle-b"], lanes
+    frames = page.find_all("#view svg.chain g.frame")
+    assert len(frames) == len(problem["chain"]) == 3
+    x = [frame.find_element(By.TAG_NAME, "rect").get_attribute("x") for frame in frames]
+    assert x[0] == x[2] != x[1], x
+    assert [f.get_attribute("data-index") for f in page.find_all("#view svg.chain g.frame.repeat")] == ["2"]
+    page.screenshot("chain-two-modules")
+
+
+def test_a_depth_cut_is_marked(context):
+    """countdown.down(64) passes the default depth: the last frame and the cut are marked, the middle folded."""
+    page = context.page
+    ensure_module(page, "countdown", "countdown")
+    invoke_with_fields(page, "countdown", "down", ["64"])
+    svg = page.appears("#view svg.chain")
+    _, _, problem = api(page.base, "POST", "/v1/modules/countdown/invoke/down", body=b'{"args":[64]}')
+    assert problem["reason"] == "depth" == svg.get_attribute("data-reason")
+    chain = problem["chain"]
+    frames = page.find_all("#view svg.chain g.frame")
+    assert len(frames) == min(len(chain), 24), len(frames)
+    cut = page.find_all("#view svg.chain g.frame.cut")
+    assert [frame.get_attribute("data-index") for frame in cut] == [str(len(chain) - 1)]
+    assert cut[0].find_element(By.TAG_NAME, "title").get_attribute("textContent") == f"{len(chain)}. {chain[-1]}"
+    assert page.find_all("#view svg.chain line.cut-line")
+    assert f"{len(chain)} frames" in page.find("#view svg.chain text.cut-label").text
+    if len(chain) > 24:
+        assert f"{len(chain) - 24} more frames" in page.find("#view svg.chain text.gap").text
+    assert not page.find_all("#view svg.chain g.frame.repeat")
+
+
+# The component description of API.md ("Components"): the daemon's engine cannot
+# store one yet, so the page's own renderers are given it directly.
+COMPONENT = {
+    "id": "c" * 64, "kind": "component", "names": ["greeter"], "size": 5120,
+    "exports": [
+        {"name": "greet", "kind": "func", "params": [{"name": "name", "type": "string"}], "result": "string"},
+        {"name": "example:demo/geo#area", "kind": "func", "params": [{"name": "s", "type": "shape"}], "result": "f64"},
+        {"name": "example:demo/files#open", "kind": "func", "callable": False,
+         "params": [{"name": "path", "type": "string"}], "result": "own<file>", "detail": "resource types cannot cross JSON"},
+    ],
+    "types": {"shape": "variant { circle(f64), rect(point) }", "point": "record { x: f64, y: f64 }"},
+    "imports": ["wasi:cli/stdout@0.2.0", "wasmhost:host/api@1.0.0"],
+    "wit": "package root:component;\n\nworld root {\n  export greet: func(name: string) -> string;\n}\n",
+}
+
+
+def test_a_component_description_renders(context):
+    """A component shows its kind, types and WIT; WIT-typed fields, a JSON editor for a variant."""
+    page = context.page
+    page.open("#/")
+    outcome = page.driver.execute_async_script("""
+        const [description, done] = arguments;
+        Promise.all([import('/console/modules.js'), import('/console/invoke.js')]).then(([modules, invoke]) => {
+          const view = document.getElementById('view');
+          view.replaceChildren(modules.moduleDetail(description, () => {}));
+          view.append(invoke.invokeView(description, description.exports[1]));
+          view.append(invoke.invokeView(description, description.exports[0]));
+          done('ok');
+        }).catch((error) => done(String(error)));""", COMPONENT)
+    assert outcome == "ok", outcome
+    assert page.find("#view h2 .badge").text == "component"
+    table = page.find("#view table").text
+    assert "greet(name: string) -> string" in table and "resource types cannot cross JSON" in table, table
+    links = [link.get_attribute("aria-label") for link in page.find_all("#view table a.button")]
+    assert links == ["Invoke greet", "Invoke example:demo/geo#area"], links
+    assert "world root" in page.find("#view pre.wit").text
+    assert "variant { circle(f64), rect(point) }" in page.find("#view dl.types").text
+    assert [item.text for item in page.find_all("#view ul.imports li")] == COMPONENT["imports"]
+    area, greet = page.find_all("#view form.invoke-form")
+    editor = area.find_element(By.CSS_SELECTOR, "textarea.json.arg")
+    editor.send_keys('{"tag": "circle", "val": 1.5}')
+    command = area.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "pre.curl").get_attribute("textContent")
+    assert '{"args":[{"tag": "circle", "val": 1.5}]}' in command, command
+    assert "/invoke/example%3Ademo%2Fgeo%23area" in command, command
+    greet.find_element(By.CSS_SELECTOR, "input.arg").send_keys('Ada "the first"')
+    command = greet.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "pre.curl").get_attribute("textContent")
+    assert """'{"args":["Ada \\"the first\\""]}'""" in command, command
+    assert not page.unlabelled_controls(), page.unlabelled_controls()
+    page.screenshot("component")
 
 
 def test_client_side_value_errors_name_the_field(context):
@@ -389,7 +486,10 @@ TESTS = [
     test_upload_add_wat_and_invoke_add,
     test_pingpong_chain_is_drawn_with_the_repeat_marked,
     test_bad_args_shows_its_detail,
-    test_a_trap_shows_its_backtrace_or_detail,
+    test_a_trap_shows_its_backtrace,
+    test_a_chain_across_two_modules_has_a_lane_each,
+    test_a_depth_cut_is_marked,
+    test_a_component_description_renders,
     test_client_side_value_errors_name_the_field,
     test_delete_asks_first,
     test_keyboard_only_invoke,
