@@ -1,3 +1,5 @@
+import Foundation
+
 /// A route of the API, matched from the raw path with each segment percent-decoded.
 enum Route: Equatable {
     case health
@@ -32,7 +34,7 @@ enum Route: Equatable {
         switch self {
         case .health, .ready, .metrics, .openAPI, .console, .consoleAsset: ["GET"]
         case .modules: ["GET", "POST"]
-        case .module: ["GET", "DELETE"]
+        case .module: ["GET", "PUT", "DELETE"]
         case .invoke: ["POST"]
         }
     }
@@ -91,34 +93,12 @@ enum Route: Equatable {
     }
 }
 
-/// Strict percent-decoding: `%` must be followed by two hex digits and the
-/// result must be valid UTF-8.
+/// Strict percent-decoding, by Foundation: `%` must be followed by two hex
+/// digits and the result must be valid UTF-8, else `nil`.
 enum PercentDecoding {
+    /// - Parameter plusAsSpace: read `+` as a space, as in a query string.
     static func decode<S: StringProtocol>(_ text: S, plusAsSpace: Bool = false) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                    return nil
-                }
-                bytes.append(high << 4 | low)
-            } else if plusAsSpace && byte == UInt8(ascii: "+") {
-                bytes.append(UInt8(ascii: " "))
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
+        let text = String(text)
+        return (plusAsSpace ? text.replacingOccurrences(of: "+", with: " ") : text).removingPercentEncoding
     }
 }
