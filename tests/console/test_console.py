@@ -362,6 +362,102 @@ def test_a_component_description_renders(context):
     page.screenshot("component")
 
 
+VALUES = [
+    # export, typed text, JSON body args
+    ("id_i64", "9223372036854775807", '["9223372036854775807"]'),
+    ("id_i64", "-0x8000000000000000", '["-0x8000000000000000"]'),
+    ("id_f64", "-0", "[-0.0]"),
+    ("id_f32", "0.1", "[0.1]"),
+    ("id_f32", "nan", '["nan"]'),
+    ("id_f64", "-inf", '["-inf"]'),
+    ("id_v128", "0x000102030405060708090a0b0c0d0e0f", '["0x000102030405060708090a0b0c0d0e0f"]'),
+]
+
+
+class NumberText(str):
+    """A JSON number kept as the text the daemon wrote."""
+
+
+def test_values_are_sent_and_shown_exactly(context):
+    """i64 beyond 2^53, -0.0, f32 0.1, nan, -inf and v128 go through the form and come back as the daemon wrote them."""
+    page = context.page
+    ensure_module(page, "identity", "identity")
+    for export, typed, args in VALUES:
+        invoke_with_fields(page, "identity", export, [typed])
+        request = urllib.request.Request(f"{page.base}/v1/modules/identity/invoke/{export}",
+                                         data=f'{{"args":{args}}}'.encode(), method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            expected = json.loads(response.read(), parse_int=NumberText, parse_float=NumberText)["results"]
+        expected_text = [value if isinstance(value, NumberText) else json.dumps(value) for value in expected]
+        shown = [element.text for element in page.find_all("#view .result-value")]
+        assert shown == expected_text, (export, typed, shown, expected_text)
+        command = page.find("#view pre.curl").get_attribute("textContent")
+        assert f'{{"args":{args}}}' in command or f'{{"args":[{typed}]}}' in command, command
+
+
+def test_input_output_logs_and_wasi_streams(context):
+    """echo shows its output and log line; a .wasm WASI program uploaded through the file input shows stdout,
+    and the WASI stdin field reaches it."""
+    page = context.page
+    ensure_module(page, "echo", "echo")
+    page.go("#/modules/echo/invoke/echo")
+    page.find("#view textarea[id$='-input']").send_keys("hello, console")
+    page.find("#view form.invoke-form button[type=submit]").click()
+    page.appears("#view .answer.ok")
+    _, _, answer = api(page.base, "POST", "/v1/modules/echo/invoke/echo", body=b'{"input":"hello, console"}')
+    assert page.find("#view pre.stream").text == answer["output"] == "hello, console"
+    assert [line.text for line in page.find_all("#view ol.logs li")] == answer["logs"]
+    fixtures = os.path.join(REPO, "Tests", "Fixtures", "wasi")
+    upload_through_the_file_input(page, os.path.join(fixtures, "stdin_checksum.wasm"), "checksum")
+    page.go("#/modules/checksum/invoke/_start")
+    page.find("#view textarea[id$='-stdin']").send_keys("abc")
+    page.find("#view form.invoke-form button[type=submit]").click()
+    page.appears("#view .answer.ok")
+    _, _, answer = api(page.base, "POST", "/v1/modules/checksum/invoke/_start", body=b'{"wasi":{"stdin":"abc"}}')
+    streams = [element.text for element in page.find_all("#view pre.stream")]
+    assert streams[0] == answer["stdout"].strip(), (streams, answer)
+    assert "exit code" in page.find("#view .answer dl").text
+    page.screenshot("wasi")
+
+
+def test_dropping_a_file_on_the_page_uploads_it(context):
+    """A .wat dropped anywhere on the page is uploaded with the name typed in the form."""
+    page = context.page
+    page.open("#/")
+    page.find("#upload-name").send_keys("dropped")
+    with open(os.path.join(EXAMPLES, "fib.wat"), encoding="utf-8") as source:
+        text = source.read()
+    page.mark()
+    page.driver.execute_script("""
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([arguments[0]], 'fib.wat', { type: 'text/plain' }));
+        const target = document.querySelector('#view h2');
+        target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));""", text)
+    page.wait(lambda: page.driver.execute_script("return location.hash") == "#/modules/dropped", "the dropped module's page")
+    page.wait_for_view()
+    status, _, description = api(page.base, "GET", "/v1/modules/dropped")
+    assert status == 200 and "fib" in [entry["name"] for entry in description["exports"]]
+    assert "fib" in page.find("#view table").text
+
+
+def test_copy_as_curl_puts_the_command_on_the_clipboard(context):
+    """The button copies the command the page shows, which asks the daemon the same question."""
+    page = context.page
+    ensure_module(page, "add", "calc")
+    page.driver.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": page.base, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    page.go("#/modules/calc/invoke/add")
+    page.find("#view input[id$='-arg0']").send_keys("-7")
+    page.find("#view input[id$='-arg1']").send_keys("16")
+    page.find("#view button.copy-curl").click()
+    page.wait(lambda: page.find("#view button.copy-curl").text == "Copied", "the copy to finish")
+    copied = page.driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], (e) => arguments[0](String(e)))")
+    assert copied == page.find("#view pre.curl").get_attribute("textContent"), copied
+    run = subprocess.run(["bash", "-c", copied], capture_output=True, text=True, timeout=30)
+    assert json.loads(run.stdout)["results"] == [9], run.stdout + run.stderr
+
+
 def test_client_side_value_errors_name_the_field(context):
     """An i32 field with a fraction is refused in the page, next to the field, before any request."""
     page = context.page
@@ -490,6 +586,10 @@ TESTS = [
     test_a_chain_across_two_modules_has_a_lane_each,
     test_a_depth_cut_is_marked,
     test_a_component_description_renders,
+    test_values_are_sent_and_shown_exactly,
+    test_input_output_logs_and_wasi_streams,
+    test_dropping_a_file_on_the_page_uploads_it,
+    test_copy_as_curl_puts_the_command_on_the_clipboard,
     test_client_side_value_errors_name_the_field,
     test_delete_asks_first,
     test_keyboard_only_invoke,
