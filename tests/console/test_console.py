@@ -120,6 +120,12 @@ class Page:
         """Console errors and failed loads since the last call."""
         return [entry for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE"]
 
+    def script_errors(self):
+        """Console errors other than the network log of a 4xx/5xx answer (which the tests ask for):
+        exceptions, unhandled rejections, policy violations."""
+        return [entry for entry in self.errors()
+                if "Failed to load resource: the server responded with a status of" not in entry["message"]]
+
     def unlabelled_controls(self):
         return self.driver.execute_script("""
             return [...document.querySelectorAll('#view input, #view textarea, #view select')]
@@ -194,6 +200,17 @@ def test_page_headers_and_a_clean_load(context):
     assert not errors, errors
     assert not page.unlabelled_controls(), page.unlabelled_controls()
     page.screenshot("empty")
+    # The policy is in force: an inline script does not run, and a fetch elsewhere is refused.
+    ran = page.driver.execute_async_script("""
+        const done = arguments[0];
+        const script = document.createElement('script');
+        script.textContent = 'window.inlineRan = true';
+        document.body.append(script);
+        fetch('http://localhost:9/').then(() => done('fetched'), () => done(window.inlineRan ? 'inline ran' : 'blocked'));""")
+    assert ran == "blocked", ran
+    violations = [entry["message"] for entry in page.errors()]
+    assert any("script-src" in message for message in violations), violations
+    assert any("connect-src" in message for message in violations), violations
 
 
 def test_upload_add_wat_and_invoke_add(context):
@@ -622,7 +639,10 @@ def main():
                 continue
             test_started = time.monotonic()
             try:
+                context.page.errors()
                 test(context)
+                errors = context.page.script_errors()
+                assert not errors, f"console errors: {errors}"
                 passed += 1
                 print(f"PASS {test.__name__} ({time.monotonic() - test_started:.1f} s)", flush=True)
             except Exception:  # noqa: BLE001 (every failure is reported, then the next test runs)
