@@ -17,9 +17,7 @@ extension WasmhostService {
     func invoke(ref: String, export: String, request: HTTPRequest, exchange: Exchange) throws(APIError) -> HTTPHandling {
         guard isReady.load(ordering: .relaxed) else { throw APIError(SandboxError.notReady) }
         let body = try InvokeBody(request.body)
-        guard let record = store.resolve(ref) else {
-            throw APIError(.moduleNotFound, "no module with id or name '\(ref.prefix(200))'")
-        }
+        let record = try lookUp(ref)
         exchange.moduleID = record.id
         let limits = configuration.sandbox.limits.lowered(fuel: body.fuel, timeoutMilliseconds: body.timeoutMilliseconds)
         let receivedAt = InvocationRequest.now()
@@ -82,19 +80,15 @@ extension WasmhostService {
         _ id: String, prepared: (module: CompiledModule, request: InvocationRequest)?, export: String,
         body: InvokeBody, limits: Limits, receivedAt: UInt64, exchange: Exchange
     ) -> HTTPResponse {
-        do {
+        do throws(APIError) {
             if let prepared {
                 return outcome(invoker.run(prepared.request, module: prepared.module, directory: directory), exchange)
             }
-            let module = try directory.compiled(id: id)
+            let module = try directory.compiledForRequest(id: id)
             let request = try prepare(module, export: export, body: body, limits: limits, receivedAt: receivedAt)
             return outcome(invoker.run(request, module: module, directory: directory), exchange)
-        } catch let error as APIError {
-            return error.response
-        } catch let error as SandboxError {
-            return APIError(error).response
         } catch {
-            return APIError(.internal, "unexpected failure").response
+            return error.response
         }
     }
 
