@@ -80,19 +80,26 @@ extension WasmhostService {
         _ id: String, prepared: (module: CompiledModule, request: InvocationRequest)?, export: String,
         body: InvokeBody, limits: Limits, receivedAt: UInt64, exchange: Exchange
     ) -> HTTPResponse {
+        if let prepared {
+            return outcome(invoker.run(prepared.request, module: prepared.module, directory: directory), exchange)
+        }
         do throws(APIError) {
-            if let prepared {
-                return outcome(invoker.run(prepared.request, module: prepared.module, directory: directory), exchange)
-            }
-            let module = try directory.compiledForRequest(id: id)
-            let request = try prepare(module, export: export, body: body, limits: limits, receivedAt: receivedAt)
-            return outcome(invoker.run(request, module: module, directory: directory), exchange)
+            return outcome(try execute(id, export: export, body: body, limits: limits, receivedAt: receivedAt), exchange)
         } catch {
             return error.response
         }
     }
 
-    private func outcome(_ result: Result<InvocationResult, InvocationFailure>, _ exchange: Exchange) -> HTTPResponse {
+    /// One invocation from a checked body to its typed outcome, on the calling thread.
+    func execute(
+        _ id: String, export: String, body: InvokeBody, limits: Limits, receivedAt: UInt64 = InvocationRequest.now()
+    ) throws(APIError) -> Result<InvocationResult, InvocationFailure> {
+        let module = try directory.compiledForRequest(id: id)
+        let request = try prepare(module, export: export, body: body, limits: limits, receivedAt: receivedAt)
+        return invoker.run(request, module: module, directory: directory)
+    }
+
+    func outcome(_ result: Result<InvocationResult, InvocationFailure>, _ exchange: Exchange) -> HTTPResponse {
         switch result {
         case .success(let answer):
             exchange.outcome = "ok"
