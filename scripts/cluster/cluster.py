@@ -69,6 +69,22 @@ def nginx_binary():
     return path
 
 
+def start_nginx(nginx, directory, upstream_ports):
+    """Starts nginx (daemonised) round-robin over `upstream_ports`; returns (port, conf path)."""
+    port = free_port()
+    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstream_ports)
+    conf = os.path.join(directory, "nginx.conf")
+    with open(conf, "w") as handle:
+        handle.write(NGINX_CONF.format(dir=directory, servers=servers, port=port))
+    subprocess.run([nginx, "-c", conf, "-p", directory, "-e", os.path.join(directory, "nginx-error.log")], check=True)
+    return port, conf
+
+
+def stop_nginx(nginx, directory, conf):
+    subprocess.run([nginx, "-c", conf, "-p", directory, "-e", os.path.join(directory, "nginx-error.log"), "-s", "stop"],
+                   check=False)
+
+
 def start_replica(binary, name, url):
     data = os.path.join(STATE_DIR, name)
     os.makedirs(data, exist_ok=True)
@@ -102,12 +118,7 @@ def start(args):
     for index in range(args.replicas):
         pid, port = start_replica(os.path.abspath(args.binary), f"replica-{index + 1}", pg.url)
         state["replicas"].append({"pid": pid, "port": port})
-    port = free_port()
-    servers = "\n".join(f"        server 127.0.0.1:{r['port']};" for r in state["replicas"])
-    conf = os.path.join(STATE_DIR, "nginx.conf")
-    with open(conf, "w") as handle:
-        handle.write(NGINX_CONF.format(dir=STATE_DIR, servers=servers, port=port))
-    subprocess.run([nginx, "-c", conf, "-p", STATE_DIR, "-e", os.path.join(STATE_DIR, "nginx-error.log")], check=True)
+    port, conf = start_nginx(nginx, STATE_DIR, [r["port"] for r in state["replicas"]])
     state["nginx"] = {"port": port, "conf": conf, "binary": nginx}
     with open(STATE, "w") as handle:
         json.dump(state, handle)
@@ -126,8 +137,7 @@ def stop(_args):
         state = json.load(handle)
     nginx = state.get("nginx")
     if nginx:
-        subprocess.run([nginx["binary"], "-c", nginx["conf"], "-p", STATE_DIR,
-                        "-e", os.path.join(STATE_DIR, "nginx-error.log"), "-s", "stop"], check=False)
+        stop_nginx(nginx["binary"], STATE_DIR, nginx["conf"])
     for replica in state.get("replicas", []):
         try:
             os.kill(replica["pid"], signal.SIGTERM)
