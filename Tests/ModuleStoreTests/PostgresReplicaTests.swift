@@ -17,37 +17,41 @@ struct PostgresReplicaTests {
         return try condition()
     }
 
-    @Test func anUploadOnOneReplicaIsReadThroughOnAnother() throws {
+    /// Two stores over one fresh schema: replicas A and B.
+    func withReplicas(_ body: (PostgresStore, PostgresStore) throws -> Void) throws {
         let schema = try PostgresFixture.freshSchema()
         defer { PostgresFixture.drop(schema) }
         let a = try PostgresFixture.open(schema)
         let b = try PostgresFixture.open(schema)
         defer { a.close(); b.close() }
-        let bytes = moduleBytes(40, size: 64)
-        let record = try a.put(bytes, name: "fresh").record
-        // Straight after the commit, before any notification: read-through.
-        #expect(try b.resolve("fresh")?.id == record.id)
-        #expect(try b.resolve(record.id)?.names == ["fresh"])
-        #expect(try b.bytes(of: record.id) == bytes)
+        try body(a, b)
+    }
+
+    @Test func anUploadOnOneReplicaIsReadThroughOnAnother() throws {
+        try withReplicas { a, b in
+            let bytes = moduleBytes(40, size: 64)
+            let record = try a.put(bytes, name: "fresh").record
+            // Straight after the commit, before any notification: read-through.
+            #expect(try b.resolve("fresh")?.id == record.id)
+            #expect(try b.resolve(record.id)?.names == ["fresh"])
+            #expect(try b.bytes(of: record.id) == bytes)
+        }
     }
 
     @Test func nameMovesAndDeletesReachTheOtherReplicaThroughTheListener() throws {
-        let schema = try PostgresFixture.freshSchema()
-        defer { PostgresFixture.drop(schema) }
-        let a = try PostgresFixture.open(schema)
-        let b = try PostgresFixture.open(schema)
-        defer { a.close(); b.close() }
-        let removed = Mutex<[String]>([])
-        b.onModuleRemoved { id in removed.withLock { $0.append(id) } }
-        let first = try a.put(moduleBytes(41), name: "tag").record
-        #expect(try b.resolve("tag")?.id == first.id)
-        let second = try a.put(moduleBytes(42), name: "tag").record
-        #expect(eventually { (try? b.resolve("tag"))??.id == second.id })
-        try a.delete(second.id)
-        // Other tests share the database and its NOTIFY channel: look for this id only.
-        #expect(eventually { removed.withLock { $0.contains(second.id) } })
-        #expect(try b.resolve("tag") == nil)
-        #expect(b.totals.count == 1)
+        try withReplicas { a, b in
+            let removed = Mutex<[String]>([])
+            b.onModuleRemoved { id in removed.withLock { $0.append(id) } }
+            let first = try a.put(moduleBytes(41), name: "tag").record
+            #expect(try b.resolve("tag")?.id == first.id)
+            let second = try a.put(moduleBytes(42), name: "tag").record
+            #expect(eventually { (try? b.resolve("tag"))??.id == second.id })
+            try a.delete(second.id)
+            // Other tests share the database and its NOTIFY channel: look for this id only.
+            #expect(eventually { removed.withLock { $0.contains(second.id) } })
+            #expect(try b.resolve("tag") == nil)
+            #expect(b.totals.count == 1)
+        }
     }
 
     @Test func theSchemaIsMigratedOnceAndReopeningIsHarmless() throws {

@@ -67,7 +67,7 @@ def first_invokes(daemon, ids, base):
 def wrk(port, module_id, seconds, connections=32):
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", os.path.join(HERE, "invoke.lua"),
-         f"http://127.0.0.1:{port}/v1/modules/{module_id}/invoke/which"],
+         f"http://127.0.0.1:{port}/v1/modules/{module_id}/invoke/add"],
         capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -106,13 +106,14 @@ def main():
             p50, p99 = scenarios.name_moves(a, {"B": b, "C": c})
             rows.append(("name-move visibility on B and C (100 moves)", f"p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms"))
             nginx = localcluster.nginx_binary()
-            target = pg_ids[0]
+            add = b'(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))'
+            target = json.loads(a.request("POST", "/v1/modules", add)[2])["id"]
             for replicas in ([a], [a, b, c]):
                 work = tempfile.mkdtemp(prefix="wasmhost-nginx-", dir=base)
                 port, conf = localcluster.start_nginx(nginx, work, [r.port for r in replicas])
                 try:
                     for r in replicas:
-                        scenarios.invoke(r, target)
+                        r.request("POST", f"/v1/modules/{target}/invoke/add", b'{"args":[1,2]}')
                     rate, errors, lat50, lat99 = wrk(port, target, args.seconds)
                 finally:
                     localcluster.stop_nginx(nginx, work, conf)
