@@ -182,7 +182,7 @@ extension WasmtimeInvocation {
 
 /// Bounds-checked access to the calling guest's exported `memory`, as
 /// ``CallerMemory`` gives on WasmKit: a bad pointer or length traps.
-struct WasmtimeCallerMemory {
+struct WasmtimeCallerMemory: GuestBytes {
     private let base: UnsafeMutablePointer<UInt8>?
     private let size: Int
 
@@ -212,11 +212,6 @@ struct WasmtimeCallerMemory {
         body(UnsafeRawBufferPointer(start: base.map { $0 + bounds.lowerBound }, count: bounds.count))
     }
 
-    func string(_ pointer: WasmValue, _ length: WasmValue) throws -> String {
-        var text = ""
-        try read(pointer, length) { text = String(decoding: $0, as: UTF8.self) }
-        return text
-    }
 
     func write(_ bytes: [UInt8], at pointer: WasmValue, limit: WasmValue) throws -> Int {
         guard case .i32(let requested) = limit else { throw HostTrap("out of bounds memory access") }
