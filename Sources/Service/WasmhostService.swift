@@ -133,6 +133,8 @@ public final class WasmhostService: HTTPHandler {
             }
             exchange.moduleID = record.id
             return .respond(finish(Self.json(200, body), exchange))
+        case .moduleOpenAPI(let ref):
+            return .respond(finish(Self.json(200, try moduleOpenAPI(ref, exchange: exchange)), exchange))
         case .module(let ref):
             return onControlThread(exchange) { [self] () throws(APIError) in try delete(ref, exchange: exchange) }
         case .invoke(let ref, let export):

@@ -47,19 +47,19 @@ struct InvokeBody {
         APIError(.badRequest, "\(name) must be \(expected), got \(value.typeName)")
     }
 
-    /// A non-negative integer; values past 2^64 clamp (they are above any limit anyway).
+    /// A positive integer; values past 2^64 clamp (they are above any limit anyway).
     private static func count(_ name: String, _ value: JSONValue) throws(APIError) -> UInt64 {
-        guard case .number(let text) = value else { throw wrongType(name, "a non-negative integer", value) }
+        guard case .number(let text) = value else { throw wrongType(name, "a positive integer", value) }
         do {
             let parts = try ExactInteger.fromJSONNumber(text)
-            guard !parts.negative || parts.magnitude == 0 else { throw APIError(.badRequest, "\(name) must not be negative") }
+            guard !parts.negative, parts.magnitude > 0 else { throw APIError(.badRequest, "\(name) must be at least 1") }
             return parts.magnitude
         } catch let error as APIError {
             throw error
         } catch ExactInteger.Failure.outOfRange where !text.hasPrefix("-") {
             return .max
         } catch {
-            throw APIError(.badRequest, "\(name) must be a non-negative integer")
+            throw APIError(.badRequest, "\(name) must be a positive integer")
         }
     }
 

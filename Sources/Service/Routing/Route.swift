@@ -6,6 +6,7 @@ enum Route: Equatable {
     case openAPI
     case modules
     case module(ref: String)
+    case moduleOpenAPI(ref: String)
     case invoke(ref: String, export: String)
 
     /// The template used as a metrics label and in logs (bounded set).
@@ -17,6 +18,7 @@ enum Route: Equatable {
         case .openAPI: "/openapi.json"
         case .modules: "/v1/modules"
         case .module: "/v1/modules/{ref}"
+        case .moduleOpenAPI: "/v1/modules/{ref}/openapi.json"
         case .invoke: "/v1/modules/{ref}/invoke/{export}"
         }
     }
@@ -24,7 +26,7 @@ enum Route: Equatable {
     /// Methods this route answers.
     var allowedMethods: [String] {
         switch self {
-        case .health, .ready, .metrics, .openAPI: ["GET"]
+        case .health, .ready, .metrics, .openAPI, .moduleOpenAPI: ["GET"]
         case .modules: ["GET", "POST"]
         case .module: ["GET", "DELETE"]
         case .invoke: ["POST"]
@@ -34,14 +36,14 @@ enum Route: Equatable {
     /// True for routes under `/v1`, which auth protects.
     var isAPI: Bool {
         switch self {
-        case .modules, .module, .invoke: true
+        case .modules, .module, .moduleOpenAPI, .invoke: true
         default: false
         }
     }
 
     /// Every template, for the OpenAPI consistency test.
     static let templates = ["/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/modules",
-                            "/v1/modules/{ref}", "/v1/modules/{ref}/invoke/{export}"]
+                            "/v1/modules/{ref}", "/v1/modules/{ref}/openapi.json", "/v1/modules/{ref}/invoke/{export}"]
 
     /// Matches a raw path. `nil` when no route has this shape.
     /// - Throws: `bad_request` for bad percent-encoding in a segment.
@@ -66,6 +68,8 @@ enum Route: Equatable {
             return .modules
         case 3 where underModules:
             return .module(ref: try decode(segments[2]))
+        case 4 where underModules && segments[3] == "openapi.json":
+            return .moduleOpenAPI(ref: try decode(segments[2]))
         case 5 where underModules && segments[3] == "invoke":
             return .invoke(ref: try decode(segments[2]), export: try decode(segments[4]))
         default:
@@ -91,7 +95,7 @@ enum PercentDecoding {
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                guard let high = iterator.next().flatMap(HexDigit.value), let low = iterator.next().flatMap(HexDigit.value) else {
                     return nil
                 }
                 bytes.append(high << 4 | low)
@@ -102,14 +106,5 @@ enum PercentDecoding {
             }
         }
         return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
     }
 }
