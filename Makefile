@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build build-debug run test unit-tests spec-tests openapi-tests deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
+.PHONY: deps build build-debug run test unit-tests spec-tests openapi-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
 
 # Installs libmicrohttpd-dev (and pkg-config) with apt-get when pkg-config cannot find it.
 deps:
@@ -27,8 +27,8 @@ run: build
 # validation, value-rule agreement, schemathesis, a generated client), the
 # deploy files check, and the short
 # reliability run (fuzz corpus replay, schemathesis, kill -9 torture, hostile
-# HTTP and guests, a short soak).
-test: deps unit-tests spec-tests openapi-tests deploy-check reliability-short
+# HTTP and guests, a short soak), and the web console in headless Chromium.
+test: deps unit-tests spec-tests openapi-tests console-tests deploy-check reliability-short
 
 unit-tests: build-debug
 	$(SWIFT) test --skip-build
@@ -39,6 +39,14 @@ spec-tests: build-debug
 # Installs jsonschema, openapi-spec-validator, schemathesis and openapi-python-client with pip when missing.
 openapi-tests: build-debug
 	WASMHOST_BIN=$(CURDIR)/.build/debug/wasmhost bash tests/openapi/run.sh
+
+# The web console in a real browser (installs chromium, chromium-driver and selenium if missing).
+console-tests: build-debug
+	WASMHOST_BIN=$(CURDIR)/.build/debug/wasmhost bash tests/console/run.sh
+
+# The same tests, saving a screenshot of each main view in docs/console/.
+console-screenshots: build-debug
+	WASMHOST_BIN=$(CURDIR)/.build/debug/wasmhost bash tests/console/run.sh --screenshots $(CURDIR)/docs/console
 
 deploy-check:
 	bash deploy/verify.sh

@@ -52,6 +52,7 @@ public final class WasmhostService: HTTPHandler {
 
     public func bodyLimit(method: String, path: String) -> Int {
         if method == "POST" && path.hasSuffix("/v1/modules") { return configuration.maxModuleBytes }
+        if method == "PUT" { return configuration.maxModuleBytes }
         if method == "POST" { return configuration.maxRequestBytes }
         return 64 * 1024
     }
@@ -87,7 +88,11 @@ public final class WasmhostService: HTTPHandler {
         }
         exchange.route = route.template
         guard route.allowedMethods.contains(request.method) else {
-            var error = APIError(.methodNotAllowed, "\(route.template) answers \(route.allowedMethods.joined(separator: ", "))")
+            var detail = "\(route.template) answers \(route.allowedMethods.joined(separator: ", "))"
+            if case .module = route, request.method == "POST" {
+                detail += "; to upload under a name, PUT /v1/modules/{name} or POST /v1/modules?name={name}"
+            }
+            var error = APIError(.methodNotAllowed, detail)
             error.headers = [("Allow", route.allowedMethods.joined(separator: ", "))]
             throw error
         }
@@ -133,12 +138,18 @@ public final class WasmhostService: HTTPHandler {
             }
             exchange.moduleID = record.id
             return .respond(finish(Self.json(200, body), exchange))
+        case .module(let name) where request.method == "PUT":
+            return onControlThread(exchange) { [self] () throws(APIError) in try upload(request, pathName: name) }
         case .moduleOpenAPI(let ref):
             return .respond(finish(Self.json(200, try moduleOpenAPI(ref, exchange: exchange)), exchange))
         case .module(let ref):
             return onControlThread(exchange) { [self] () throws(APIError) in try delete(ref, exchange: exchange) }
         case .invoke(let ref, let export):
             return try invoke(ref: ref, export: export, request: request, exchange: exchange)
+        case .console:
+            return .respond(finish(try ConsoleAssets.response(for: ConsoleAssets.indexName, request), exchange))
+        case .consoleAsset(let name):
+            return .respond(finish(try ConsoleAssets.response(for: name, request), exchange))
         }
     }
 

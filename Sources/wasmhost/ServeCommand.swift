@@ -36,7 +36,9 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("wasmhost: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
+        LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel, batched: true)
+        // Log lines wait in memory for up to 100 ms: write the last ones on every way out.
+        defer { LogSetup.flush() }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "wasmhost")
@@ -62,12 +64,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // The actual address, for scripts and tests that bind port 0.
         let shownHost = settings.http.host.contains(":") ? "[\(settings.http.host)]" : settings.http.host
-        FileHandle.standardOutput.write(Data("wasmhost listening on \(shownHost):\(server.port)\n".utf8))
         logger.info("started", metadata: [
             "port": "\(server.port)", "data_dir": "\(settings.dataDirectory)",
             "modules": "\(store.totals.count)", "workers": "\(settings.service.maxConcurrent)",
         ])
-        let daemon = Daemon(server: server, service: service, graceSeconds: settings.shutdownGraceSeconds, logger: logger)
+        let daemon = Daemon(
+            server: server, service: service, graceSeconds: settings.shutdownGraceSeconds, logger: logger,
+            listeningLine: "wasmhost listening on \(shownHost):\(server.port)\n")
         let group = ServiceGroup(
             services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         try await group.run()
@@ -82,8 +85,13 @@ struct Daemon: ServiceLifecycle.Service {
     let service: WasmhostService
     let graceSeconds: Int
     let logger: Logger
+    /// Printed on stdout once the group runs: its SIGTERM/SIGINT handlers are in
+    /// place by then, so a client that starts on this line can always stop the
+    /// daemon cleanly (with every log line written).
+    let listeningLine: String
 
     func run() async throws {
+        FileHandle.standardOutput.write(Data(listeningLine.utf8))
         try? await gracefulShutdown()
         service.drain()
         logger.info("draining", metadata: ["grace_seconds": "\(graceSeconds)"])

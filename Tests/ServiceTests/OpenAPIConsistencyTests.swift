@@ -18,6 +18,7 @@ struct OpenAPIConsistencyTests {
     static let routerMethods: [String: Set<String>] = {
         let routes: [Route] = [
             .health, .ready, .metrics, .openAPI, .modules, .module(ref: "r"), .moduleOpenAPI(ref: "r"), .invoke(ref: "r", export: "e"),
+            .console, .consoleAsset("a"),
         ]
         return Dictionary(uniqueKeysWithValues: routes.map { ($0.template, Set($0.allowedMethods)) })
     }()

@@ -85,6 +85,6 @@ struct ValueRuleTests {
         #expect(text(.char) == #"{"type":"string","minLength":1,"maxLength":1,"description":"Exactly one Unicode scalar value."}"#)
         #expect(text(.bytes).contains(#""properties":{"base64":{"type":"string","contentEncoding":"base64"}}"#))
         #expect(text(.result(ok: .string, err: nil)).contains(#"{"tag":{"const":"err"}},"required":["tag"]"#))
-        #expect(text(.tuple([])) == #"{"type":"array","minItems":0,"maxItems":0}"#)
+        #expect(text(.tuple([])) == #"{"type":"array","items":{},"minItems":0,"maxItems":0}"#)
     }
 }

@@ -57,10 +57,9 @@ enum InvokeResponses {
         let codes = answer.codes.map { JSONValue.string($0.rawValue) }
         let schema = JSONValue.object([("allOf", .array([
             .object([("$ref", .string("#/components/schemas/Problem"))]),
-            .object([("properties", .object([
-                ("status", .object([("const", .number(String(answer.status)))])),
-                ("code", .object([("enum", .array(codes))])),
-            ]))]),
+            // Only `code` is narrowed: generators (openapi-python-client) cannot merge a
+            // `status` const into the shared schema's integer and drop the whole answer.
+            .object([("properties", .object([("code", .object([("enum", .array(codes))]))]))]),
         ]))])
         var headers: [(String, JSONValue)] = [("X-Request-Id", reference("headers", "X-Request-Id"))]
         if answer.status == 503 { headers.append(("Retry-After", reference("headers", "Retry-After"))) }

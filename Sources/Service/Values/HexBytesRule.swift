@@ -18,9 +18,19 @@ struct HexBytesRule: Sendable, Equatable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count)
         for pair in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = HexDigit.value(digits[pair]), let low = HexDigit.value(digits[pair + 1]) else { throw failure }
+            guard let high = Self.hexValue(digits[pair]), let low = Self.hexValue(digits[pair + 1]) else { throw failure }
             bytes.append(high << 4 | low)
         }
         return bytes
+    }
+
+    /// The value of one ASCII hex digit (either case); `nil` for any other byte.
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

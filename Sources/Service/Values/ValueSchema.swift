@@ -60,10 +60,12 @@ enum ValueSchema {
         }
     }
 
-    /// An array of exactly these elements, in order (`prefixItems` needs at least one).
+    /// An array of exactly these elements, in order. `prefixItems` needs at least
+    /// one; an empty tuple says `items: {}` (any, and `maxItems` allows none), as
+    /// client generators refuse an array schema with neither.
     static func tuple(_ elements: [JSONValue]) -> JSONValue {
         var members: [(String, JSONValue)] = [("type", .string("array"))]
-        if !elements.isEmpty { members.append(("prefixItems", .array(elements))) }
+        members.append(elements.isEmpty ? ("items", .object([])) : ("prefixItems", .array(elements)))
         members += [("minItems", count(elements.count)), ("maxItems", count(elements.count))]
         return .object(members)
     }
