@@ -114,7 +114,8 @@ struct OperationsTests {
         let served: [String: Set<String>] = [
             "/healthz": ["get"], "/readyz": ["get"], "/metrics": ["get"], "/openapi.json": ["get"],
             "/v1/modules": ["get", "post"], "/v1/modules/{ref}": ["get", "put", "delete"],
-            "/v1/modules/{ref}/invoke/{export}": ["post"],
+            "/v1/modules/{ref}/openapi.json": ["get"],
+            "/v1/modules/{ref}/invoke/{export}": ["post"], "/": ["get"], "/console/{asset}": ["get"],
         ]
         let methods = ["get", "post", "put", "delete", "patch", "head", "options"]
         #expect(Set(paths.keys) == Set(served.keys))
@@ -125,6 +126,7 @@ struct OperationsTests {
         for (path, allowed) in served {
             for method in ["GET", "POST", "DELETE", "PUT"] where !allowed.contains(method.lowercased()) {
                 let concrete = path.replacingOccurrences(of: "{ref}", with: "x").replacingOccurrences(of: "{export}", with: "y")
+                    .replacingOccurrences(of: "{asset}", with: "app.js")
                 #expect(try daemon.request(method, concrete).status == 405, "\(method) \(path)")
             }
         }

@@ -31,8 +31,8 @@ enum InvokeResponses {
                 name: "Internal", status: 500, codes: [.internal],
                 description: "A bug, or the module store failed to read; never caused by what a client sends."),
             ErrorAnswer(
-                name: "Unavailable", status: 503, codes: [.overloaded, .notReady],
-                description: "Too many invocations running and queued (`Retry-After`), or the server is draining."),
+                name: "Unavailable", status: 503, codes: [.overloaded, .notReady, .storageUnavailable],
+                description: "Too many invocations running and queued, the shared module registry cannot be reached to load the module (both with `Retry-After`), or the server is draining."),
             ErrorAnswer(
                 name: "Timeout", status: 504, codes: [.timeout],
                 description: "The invocation passed its wall-clock deadline (`timeout_ms`)."),

@@ -1,11 +1,8 @@
-import ModuleStore
-
 extension WasmhostService {
     /// `GET /v1/modules/{ref}/openapi.json`: the module's exports as an OpenAPI 3.1 document.
     func moduleOpenAPI(_ ref: String, exchange: Exchange) throws(APIError) -> JSONValue {
-        guard let record = store.resolve(ref), let module = try? directory.compiled(id: record.id) else {
-            throw APIError(.moduleNotFound, "no module with id or name '\(ref.prefix(200))'")
-        }
+        let record = try lookUp(ref)
+        guard let module = try? directory.compiled(id: record.id) else { throw unavailableOrNotFound(ref) }
         exchange.moduleID = record.id
         let description = module.description
         return ModuleOpenAPI.document(
