@@ -9,4 +9,6 @@ public enum StoreError: Error, Sendable, Equatable {
     case notFound(String)
     /// An I/O failure that is not the client's doing.
     case io(String)
+    /// The shared registry cannot be reached right now; retrying later may succeed.
+    case unavailable(String)
 }

@@ -11,7 +11,7 @@ import Synchronization
 /// an `HTTPHandling`, so most tests need no network.
 public final class WasmhostService: HTTPHandler {
     let configuration: ServiceConfiguration
-    let store: ModuleStore
+    let store: any ModuleRegistry
     let cache: ModuleCache
     let compiler: ModuleCompiler
     let invoker: Invoker
@@ -24,10 +24,10 @@ public final class WasmhostService: HTTPHandler {
     let metricsText: @Sendable () -> [UInt8]
     let isReady = Atomic<Bool>(true)
 
-    /// Creates the service over an opened store.
+    /// Creates the service over an opened store (the directory store or the shared registry).
     /// - Parameter metricsText: renders `/metrics` (the executable owns the Prometheus registry).
     public init(
-        configuration: ServiceConfiguration, store: ModuleStore, logger: Logger,
+        configuration: ServiceConfiguration, store: any ModuleRegistry, logger: Logger,
         metricsText: @escaping @Sendable () -> [UInt8] = { [] }
     ) {
         self.configuration = configuration
@@ -42,6 +42,8 @@ public final class WasmhostService: HTTPHandler {
             workers: configuration.maxConcurrent, stackBytes: configuration.sandbox.workerStackBytes,
             maxQueue: configuration.maxQueue)
         control = WorkerPool(workers: 2, stackBytes: configuration.sandbox.workerStackBytes, maxQueue: 256)
+        // Another replica deleted a module: its compiled code goes too (running calls keep their reference).
+        store.onModuleRemoved { [cache] id in cache.remove(id) }
     }
 
     /// Stops taking new invocations (`/readyz` turns 503) ahead of a shutdown.
@@ -118,7 +120,10 @@ public final class WasmhostService: HTTPHandler {
             return .respond(finish(Self.json(200, .object([("status", .string("ok"))])), exchange))
         case .ready:
             guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining") }
-            let body = JSONValue.object([("status", .string("ready")), ("modules", .number(String(store.totals.count)))])
+            let body = JSONValue.object([
+                ("status", .string("ready")), ("modules", .number(String(store.totals.count))),
+                ("store", .string(store.reachability.rawValue)),
+            ])
             return .respond(finish(Self.json(200, body), exchange))
         case .metrics:
             refreshGauges()
@@ -128,18 +133,19 @@ public final class WasmhostService: HTTPHandler {
             return .respond(finish(HTTPResponse(
                 status: 200, headers: [("Content-Type", "application/json")], body: OpenAPIDocument.bytes), exchange))
         case .modules where request.method == "GET":
-            let list = store.list().compactMap { describe($0) }
+            let list = try listed().compactMap { describe($0) }
             return .respond(finish(Self.json(200, .object([("modules", .array(list))])), exchange))
         case .modules:
             return onControlThread(exchange) { [self] () throws(APIError) in try upload(request) }
         case .module(let ref) where request.method == "GET":
-            guard let record = store.resolve(ref), let body = describe(record) else {
-                throw APIError(.moduleNotFound, "no module with id or name '\(ref.prefix(200))'")
-            }
+            let record = try lookUp(ref)
+            guard let body = describe(record) else { throw unavailableOrNotFound(ref) }
             exchange.moduleID = record.id
             return .respond(finish(Self.json(200, body), exchange))
         case .module(let name) where request.method == "PUT":
             return onControlThread(exchange) { [self] () throws(APIError) in try upload(request, pathName: name) }
+        case .moduleOpenAPI(let ref):
+            return .respond(finish(Self.json(200, try moduleOpenAPI(ref, exchange: exchange)), exchange))
         case .module(let ref):
             return onControlThread(exchange) { [self] () throws(APIError) in try delete(ref, exchange: exchange) }
         case .invoke(let ref, let export):
@@ -168,7 +174,7 @@ public final class WasmhostService: HTTPHandler {
         let load = workers.load
         ServiceMetrics.refresh(
             modules: totals.count, storedBytes: totals.bytes, cache: cache.statistics,
-            running: load.running, queued: load.queued)
+            running: load.running, queued: load.queued, storeReachable: store.reachability == .ok)
     }
 
     static func json(_ status: Int, _ value: JSONValue, headers: [(name: String, value: String)] = []) -> HTTPResponse {
