@@ -144,6 +144,8 @@ public final class WasmhostService: HTTPHandler {
             return .respond(finish(Self.json(200, body), exchange))
         case .module(let name) where request.method == "PUT":
             return onControlThread(exchange) { [self] () throws(APIError) in try upload(request, pathName: name) }
+        case .moduleOpenAPI(let ref):
+            return .respond(finish(Self.json(200, try moduleOpenAPI(ref, exchange: exchange)), exchange))
         case .module(let ref):
             return onControlThread(exchange) { [self] () throws(APIError) in try delete(ref, exchange: exchange) }
         case .invoke(let ref, let export):

@@ -42,6 +42,7 @@ enum DescriptionJSON {
             ("imports", .array(description.imports.map {
                 entity($0.entity, head: [("module", .string($0.module)), ("name", .string($0.name))])
             })),
+            ("openapi", .string(ModuleOpenAPI.url(id: id))),
         ])
     }
 
