@@ -7,6 +7,10 @@ public enum StoreError: Error, Sendable, Equatable {
     case invalidName(String)
     /// No module with this id or name.
     case notFound(String)
+    /// The store cannot write now for a reason outside the client's control that
+    /// may pass (read-only file system, permissions, I/O errors); the message
+    /// names the cause (e.g. `EROFS`).
+    case unavailable(String)
     /// An I/O failure that is not the client's doing.
     case io(String)
 }

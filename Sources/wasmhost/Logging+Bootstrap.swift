@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Service
+import Synchronization
 
 /// Log output: one line per event on stderr, as text or JSON lines.
 enum LogSetup {
@@ -9,15 +10,47 @@ enum LogSetup {
         // /etc/localtime (a stat per log line) unless TZ is set. Naming the same
         // default zone through TZ keeps the local time and reads the file once.
         if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
-        let parsed = Logger.Level(rawValue: level) ?? .info
+        LogLevelControl.level = Logger.Level(rawValue: level) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = format == "json"
+            let handler: any LogHandler = format == "json"
                 ? JSONLineLogHandler(label: label)
                 : StreamLogHandler.standardError(label: label)
-            handler.logLevel = parsed
-            return handler
+            return ReloadableLevelLogHandler(inner: handler)
         }
     }
+}
+
+/// The process-wide log level, which SIGHUP may change while running.
+enum LogLevelControl {
+    private static let levels = Logger.Level.allCases
+    private static let current = Atomic<Int>(2)
+
+    static var level: Logger.Level {
+        get { levels[current.load(ordering: .relaxed)] }
+        set { current.store(levels.firstIndex(of: newValue) ?? 2, ordering: .relaxed) }
+    }
+}
+
+/// A handler whose level is ``LogLevelControl/level``, read at every log call.
+struct ReloadableLevelLogHandler: LogHandler {
+    var inner: any LogHandler
+
+    var logLevel: Logger.Level {
+        get { LogLevelControl.level }
+        set {}
+    }
+
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) { inner.log(event: event) }
 }
 
 /// Writes each log event as one JSON object per line on stderr: `ts` (UTC,

@@ -15,7 +15,7 @@ struct ErrorCodeTests {
         ("too_large", 413),
         ("invalid_module", 422), ("invalid_wat", 422), ("unknown_import", 422), ("import_type_mismatch", 422),
         ("limit_exceeded", 422), ("trap", 422), ("fuel_exhausted", 422),
-        ("overloaded", 503), ("not_ready", 503),
+        ("overloaded", 503), ("not_ready", 503), ("storage_unavailable", 503),
         ("timeout", 504),
         ("storage_full", 507),
         ("reentrancy_loop", 508),
@@ -95,6 +95,7 @@ struct ErrorCodeTests {
         (StoreError.storageFull("full"), ErrorCode.storageFull),
         (.invalidName("X"), .badRequest),
         (.notFound("m"), .moduleNotFound),
+        (.unavailable("the module store's file system is read-only (EROFS: Read-only file system)"), .storageUnavailable),
         (.io("open /secret/path failed"), .internal),
     ])
     func everyStoreErrorMapsToItsCode(error: StoreError, code: ErrorCode) {

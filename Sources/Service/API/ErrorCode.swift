@@ -22,6 +22,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case notReady = "not_ready"
     case timeout
     case storageFull = "storage_full"
+    case storageUnavailable = "storage_unavailable"
     case reentrancyLoop = "reentrancy_loop"
     case `internal`
 
@@ -36,7 +37,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .invalidModule, .invalidWAT, .unknownImport, .importTypeMismatch, .limitExceeded, .trap,
             .fuelExhausted:
             422
-        case .overloaded, .notReady: 503
+        case .overloaded, .notReady, .storageUnavailable: 503
         case .timeout: 504
         case .storageFull: 507
         case .reentrancyLoop: 508
@@ -68,6 +69,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .notReady: "Not ready"
         case .timeout: "Timeout"
         case .storageFull: "Storage full"
+        case .storageUnavailable: "Storage unavailable"
         case .reentrancyLoop: "Reentrancy loop"
         case .internal: "Internal error"
         }
