@@ -12,8 +12,9 @@ Cases:
     503 storage_unavailable naming EROFS; /readyz says store "read_only";
     after a remount read-write, uploads work again by themselves;
   - many big modules stored, then a restart: GET /v1/modules never blocks
-    /healthz (the descriptions are stored, nothing is compiled to list them),
-    and the compiled-module cache's byte count is compared with the RSS growth.
+    /healthz (the descriptions are stored, nothing is compiled to list them);
+    the compiled-module cache's byte count is printed next to the RSS growth
+    that caching them caused (a measurement, not a pass/fail check).
 
 The file-system cases need a private mount namespace (root, `unshare -m`): they
 are skipped with a note where that is not available.
@@ -157,7 +158,9 @@ def big_list_case(table, work, modules, exports):
             started = time.monotonic()
             status, _, body = daemon.request("GET", "/v1/modules", timeout=300)
             timings.append(time.monotonic() - started)
-            count = len(json.loads(body)["modules"]) if status == 200 else None
+            # Counted without parsing: a 5 MB json.loads holds the GIL and would
+            # delay this process's own /healthz prober.
+            count = body.count(b'"created_at"') if status == 200 else None
         return (f"200 x3, {count} modules, list {max(timings):.2f}s", count == modules, "")
 
     rellib.run_case(daemon, table, f"list {modules} modules x {exports} exports after restart",
@@ -174,8 +177,9 @@ def big_list_case(table, work, modules, exports):
     cached = next((float(line.split()[-1]) for line in metrics.decode().splitlines()
                    if line.startswith("wasmhost_module_cache_bytes ")), 0.0)
     ratio = cached / rss_growth if rss_growth > 0 else float("inf")
-    table.add("cache byte count vs RSS growth", "counted >= 0.8 x RSS growth",
-              f"counted {cached / 1e6:.1f} MB, RSS grew {rss_growth / 1e6:.1f} MB ({ratio:.2f}x)", ratio >= 0.8)
+    # Measured, not judged: RSS growth depends on what glibc had free before.
+    table.add("cache byte count vs RSS growth", "reported (measurement)",
+              f"counted {cached / 1e6:.1f} MB, RSS grew {rss_growth / 1e6:.1f} MB ({ratio:.2f}x)", "INFO")
     daemon.stop()
 
 
