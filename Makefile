@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build build-debug run test unit-tests spec-tests deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
+.PHONY: deps build build-debug run test unit-tests spec-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
 
 # Installs libmicrohttpd-dev (and pkg-config) with apt-get when pkg-config cannot find it.
 deps:
@@ -25,14 +25,22 @@ run: build
 # Every test: Swift unit and integration tests (real daemon, real HTTP), the
 # WebAssembly spec suite over HTTP, the deploy files check, and the short
 # reliability run (fuzz corpus replay, schemathesis, kill -9 torture, hostile
-# HTTP and guests, a short soak).
-test: deps unit-tests spec-tests deploy-check reliability-short
+# HTTP and guests, a short soak), and the web console in headless Chromium.
+test: deps unit-tests spec-tests console-tests deploy-check reliability-short
 
 unit-tests: build-debug
 	$(SWIFT) test --skip-build
 
 spec-tests: build-debug
 	python3 tests/spec/run_spec.py --binary .build/debug/wasmhost
+
+# The web console in a real browser (installs chromium, chromium-driver and selenium if missing).
+console-tests: build-debug
+	WASMHOST_BIN=$(CURDIR)/.build/debug/wasmhost bash tests/console/run.sh
+
+# The same tests, saving a screenshot of each main view in docs/console/.
+console-screenshots: build-debug
+	WASMHOST_BIN=$(CURDIR)/.build/debug/wasmhost bash tests/console/run.sh --screenshots $(CURDIR)/docs/console
 
 deploy-check:
 	bash deploy/verify.sh

@@ -78,9 +78,9 @@ DAEMON_PORT=
 start_daemon() { # start_daemon NAME [ENV=VALUE...]: a fresh daemon on an ephemeral port
     local name=$1; shift
     mkdir -p "$WORK/$name"
-    # Per-request info logs go to /dev/null: formatted, never stored.
+    # Logs go to a real file, as in production: writing them is part of the cost.
     env "$@" "$BIN/wasmhost" serve --listen 127.0.0.1:0 --data-dir "$WORK/$name/data" \
-        >"$WORK/$name/stdout" 2>/dev/null &
+        >"$WORK/$name/stdout" 2>"$WORK/$name/daemon.log" &
     DAEMON_PID=$!
     PIDS+=("$DAEMON_PID")
     wait_for_port "$WORK/$name/stdout" "wasmhost listening on"
@@ -250,6 +250,16 @@ run_wrk hz32quiet -t2 -c32 -d"${DURATION}s" "http://127.0.0.1:$DAEMON_PORT/healt
 run_wrk inv32quiet -t2 -c32 -d"${DURATION}s" -s scripts/bench/invoke.lua "http://127.0.0.1:$DAEMON_PORT/v1/modules/$ADD_ID/invoke/add"
 stop_pid "$DAEMON_PID"
 SERVER_PID=
+# The bare libmicrohttpd server in the same run, same wrk settings: the ceiling for /healthz.
+"$WORK/mhd_threading" pool 0 >"$WORK/mhd32.out" &
+MHD_PID=$!
+PIDS+=("$MHD_PID")
+wait_for_port "$WORK/mhd32.out" "listening on"
+SERVER_PID=$MHD_PID
+run_wrk mhd32 -t2 -c32 -d"${DURATION}s" "http://127.0.0.1:$PORT/healthz"
+SERVER_PID=
+stop_pid "$MHD_PID"
+LOG_LINES=$(grep -c 'request' "$WORK/http/daemon.log" || true)
 
 say "## 2. HTTP (release daemon, default configuration)"
 say ""
@@ -270,6 +280,12 @@ http_row inv32 "POST …/invoke/add" default 32
 http_row inv32fresh "POST …/invoke/add" "\`sandbox.recycle_instances: false\`" 32
 http_row hz32quiet "GET /healthz" "\`log.level: warning\` (no per-request log line)" 32
 http_row inv32quiet "POST …/invoke/add" "\`log.level: warning\`" 32
+http_row mhd32 "GET /healthz" "bare libmicrohttpd (scripts/bench/mhd_threading.c pool)" 32
+say ""
+say "The default daemon logged to a file: $LOG_LINES request lines (\`log.level: info\`, written in batches)."
+say ""
+BARE=$(awk -v a="$(wrk_rps hz32)" -v b="$(wrk_rps mhd32)" 'BEGIN { printf "%.2f", a / b }')
+say "**/healthz at \`log.level: info\` / bare libmicrohttpd requests/s at 32 connections: $BARE**"
 say ""
 say "Instance pool hits (\`wasmhost_instance_pool_hits_total\`): $HITS_DEFAULT on the default daemon, $HITS_FRESH with recycling off."
 say ""

@@ -106,23 +106,27 @@ extension WasmhostService {
         _ id: String, prepared: (module: CompiledModule, request: InvocationRequest)?, export: String,
         body: InvokeBody, limits: Limits, receivedAt: UInt64, exchange: Exchange
     ) -> HTTPResponse {
-        do {
-            if let prepared {
-                return outcome(invoker.run(prepared.request, module: prepared.module, directory: directory), exchange)
-            }
-            let module = try directory.compiled(id: id)
-            let request = try prepare(module, export: export, body: body, limits: limits, receivedAt: receivedAt)
-            return outcome(invoker.run(request, module: module, directory: directory), exchange)
-        } catch let error as APIError {
-            return error.response
-        } catch let error as SandboxError {
-            return APIError(error).response
+        if let prepared {
+            return outcome(invoker.run(prepared.request, module: prepared.module, directory: directory), exchange)
+        }
+        do throws(APIError) {
+            return outcome(try execute(id, export: export, body: body, limits: limits, receivedAt: receivedAt), exchange)
         } catch {
-            return APIError(.internal, "unexpected failure").response
+            return error.response
         }
     }
 
-    private func outcome(_ result: Result<InvocationResult, InvocationFailure>, _ exchange: Exchange) -> HTTPResponse {
+    /// One invocation from a checked body to its typed outcome, on the calling thread.
+    func execute(
+        _ id: String, export: String, body: InvokeBody, limits: Limits, receivedAt: UInt64 = InvocationRequest.now()
+    ) throws(APIError) -> Result<InvocationResult, InvocationFailure> {
+        let module: CompiledModule
+        do { module = try directory.compiled(id: id) } catch { throw APIError(error) }
+        let request = try prepare(module, export: export, body: body, limits: limits, receivedAt: receivedAt)
+        return invoker.run(request, module: module, directory: directory)
+    }
+
+    func outcome(_ result: Result<InvocationResult, InvocationFailure>, _ exchange: Exchange) -> HTTPResponse {
         switch result {
         case .success(let answer):
             exchange.outcome = "ok"

@@ -5,7 +5,8 @@ import ModuleStore
 import Sandbox
 
 /// Runs the service's own code paths without a socket, for the CLI's `check`
-/// and `run`: same validation, sandbox, limits, value syntax and JSON.
+/// and `run`: same validation, sandbox, value syntax and JSON. The limits are
+/// the configuration's, so a local run can raise them past the server's defaults.
 public struct LocalRunner {
     let service: WasmhostService
     let directory: String
@@ -26,7 +27,7 @@ public struct LocalRunner {
         case .respond(let response):
             return response
         case .deferred(let work):
-            let box = ResponseBox()
+            let box = WaitBox<HTTPResponse>()
             work { response in box.put(response) }
             return box.take()
         }
@@ -37,41 +38,67 @@ public struct LocalRunner {
         send(HTTPRequest(method: "POST", path: "/v1/modules", body: bytes))
     }
 
-    /// Invokes `export` of module `id` with a JSON body.
-    public func invoke(id: String, export: String, body: [UInt8]) -> HTTPResponse {
-        let encoded = export.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? export
-        return send(HTTPRequest(method: "POST", path: "/v1/modules/\(id)/invoke/\(encoded)", body: body))
-    }
-
-    /// Builds an invoke body from command-line words: each argument is read as
-    /// JSON when it parses (`1`, `-0.0`, `null`, `{"bits":"0x1"}`), else as a string (`nan`, `0x10`).
-    public static func invokeBody(arguments: [String], input: String?) -> [UInt8] {
-        let values = arguments.map { word -> JSONValue in
-            (try? JSONParser.parse(Array(word.utf8))) ?? .string(word)
+    /// Invokes `export` of module `id` on a guest worker and waits.
+    ///
+    /// - Parameters:
+    ///   - arguments: command-line words, each read as JSON when it parses (`1`,
+    ///     `-0.0`, `null`, `{"bits":"0x1"}`), else as a string (`nan`, `0x10`).
+    ///   - wasi: argv, environment and stdin; `nil` gives the API's defaults.
+    public func invoke(
+        id: String, export: String, arguments: [String], input: [UInt8] = [], wasi: WASIOptions? = nil
+    ) -> LocalAnswer {
+        var body = InvokeBody()
+        body.args = arguments.map { word in (try? JSONParser.parse(Array(word.utf8))) ?? .string(word) }
+        body.input = input
+        body.wasi = wasi ?? WASIOptions(args: [export])
+        let limits = service.configuration.sandbox.limits
+        let box = WaitBox<LocalAnswer>()
+        let accepted = service.workers.submit { [service, body] in
+            let exchange = Exchange(request: HTTPRequest(method: "POST", path: "/local"))
+            do throws(APIError) {
+                let result = try service.execute(id, export: export, body: body, limits: limits)
+                let streams = switch result {
+                case .success(let answer): answer
+                case .failure(let failure): failure.partial
+                }
+                box.put(LocalAnswer(response: service.outcome(result, exchange), streams: streams))
+            } catch {
+                box.put(LocalAnswer(response: error.response, streams: nil))
+            }
         }
-        var members: [(String, JSONValue)] = [("args", .array(values))]
-        if let input { members.append(("input", .string(input))) }
-        return JSONWriter.encode(.object(members))
+        guard accepted else { return LocalAnswer(response: APIError(SandboxError.overloaded).response, streams: nil) }
+        return box.take()
     }
 }
 
-/// Hands one response from a worker thread to the waiting caller.
-private final class ResponseBox: @unchecked Sendable {
-    // Safety: `response` is guarded by `condition`.
-    private let condition = NSCondition()
-    private var response: HTTPResponse?
+/// What a local invocation gave: the API's answer, and the guest's streams as
+/// raw bytes (also after a failure, with what was written before it).
+public struct LocalAnswer: Sendable {
+    /// The JSON answer or problem, exactly as the HTTP API would send it.
+    public let response: HTTPResponse
+    /// Results, stdout, stderr and exit code; `nil` when the guest never ran.
+    public let streams: InvocationResult?
+}
 
-    func put(_ value: HTTPResponse) {
+/// Hands one value from a worker thread to the waiting caller.
+final class WaitBox<Value: Sendable>: @unchecked Sendable {
+    // Safety: `value` is only read and written with `condition` locked.
+    private let condition = NSCondition()
+    private var value: Value?
+
+    func put(_ newValue: Value) {
         condition.lock()
-        response = value
+        value = newValue
         condition.signal()
         condition.unlock()
     }
 
-    func take() -> HTTPResponse {
+    func take() -> Value {
         condition.lock()
         defer { condition.unlock() }
-        while response == nil { condition.wait() }
-        return response ?? HTTPResponse(status: 500)
+        while true {
+            if let value { return value }
+            condition.wait()
+        }
     }
 }

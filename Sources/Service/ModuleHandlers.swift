@@ -3,33 +3,29 @@ import ModuleStore
 import Sandbox
 
 extension WasmhostService {
-    /// `POST /v1/modules[?name=]`: validate, store durably, then answer.
-    func upload(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
-        var name: String?
-        for parameter in request.query {
-            guard PercentDecoding.decode(parameter.name, plusAsSpace: true) == "name" else {
-                throw APIError(.badRequest, "unknown query parameter '\(parameter.name.prefix(64))'; allowed: name")
-            }
-            guard let decoded = PercentDecoding.decode(parameter.value, plusAsSpace: true),
-                ModuleReference.isValidName(decoded)
-            else {
-                throw APIError(.badRequest, "name must match [a-z0-9][a-z0-9._-]{0,63} and not be 64 hex digits")
-            }
-            guard name == nil else { throw APIError(.badRequest, "the query parameter 'name' is given more than once") }
-            name = decoded
-        }
-        guard !request.body.isEmpty else { throw APIError(.emptyBody, "the upload has no bytes") }
+    /// `POST /v1/modules[?name=]` and `PUT /v1/modules/{name}`: validate, store
+    /// durably, then answer. `pathName` is the `{name}` of a `PUT`.
+    func upload(_ request: HTTPRequest, pathName: String? = nil) throws(APIError) -> HTTPResponse {
+        let upload = try ModuleUpload(request, pathName: pathName)
+        guard !upload.bytes.isEmpty else { throw APIError(.emptyBody, "the upload has no bytes") }
         let module: CompiledModule
         let binary: [UInt8]
         do {
-            binary = try compiler.binary(from: request.body)
+            binary = try compiler.binary(from: upload.bytes)
+            if !ModuleUpload.isBinary(upload.bytes) && UploadHints.hasNoModuleFields(binary) {
+                throw UploadHints.noModuleFields
+            }
             module = try compiler.compile(binary: binary, id: ModuleStore.id(of: binary))
+        } catch let error as SandboxError {
+            throw UploadHints.annotate(APIError(error), upload: upload)
+        } catch let error as APIError {
+            throw error
         } catch {
-            throw APIError(error)
+            throw APIError(.internal, "unexpected failure while compiling an upload")
         }
         let description = DescriptionJSON.stored(module.description)
         let stored: PutResult
-        do { stored = try store.put(binary, name: name, description: description) } catch { throw APIError(error) }
+        do { stored = try store.put(binary, name: upload.name, description: description) } catch { throw APIError(error) }
         cache.insert(module)
         var writer = JSONWriter(capacity: description.count + 256)
         DescriptionJSON.write(stored.record, stored: stored.record.description ?? description, into: &writer)

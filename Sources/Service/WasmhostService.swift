@@ -73,6 +73,7 @@ public final class WasmhostService: HTTPHandler {
 
     public func bodyLimit(method: String, path: String) -> Int {
         if method == "POST" && path.hasSuffix("/v1/modules") { return reloadable.withLock { $0.maxModuleBytes } }
+        if method == "PUT" { return reloadable.withLock { $0.maxModuleBytes } }
         if method == "POST" { return reloadable.withLock { $0.maxRequestBytes } }
         return 64 * 1024
     }
@@ -109,7 +110,11 @@ public final class WasmhostService: HTTPHandler {
         }
         exchange.route = route.template
         guard route.allowedMethods.contains(request.method) else {
-            var error = APIError(.methodNotAllowed, "\(route.template) answers \(route.allowedMethods.joined(separator: ", "))")
+            var detail = "\(route.template) answers \(route.allowedMethods.joined(separator: ", "))"
+            if case .module = route, request.method == "POST" {
+                detail += "; to upload under a name, PUT /v1/modules/{name} or POST /v1/modules?name={name}"
+            }
+            var error = APIError(.methodNotAllowed, detail)
             error.headers = [("Allow", route.allowedMethods.joined(separator: ", "))]
             throw error
         }
@@ -162,11 +167,18 @@ public final class WasmhostService: HTTPHandler {
             }
             exchange.moduleID = record.id
             return describing([record], asList: false, exchange: exchange)
+        case .module(let name) where request.method == "PUT":
+            guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining and takes no uploads") }
+            return onControlThread(exchange) { [self] () throws(APIError) in try upload(request, pathName: name) }
         case .module(let ref):
             guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining and takes no deletes") }
             return onControlThread(exchange) { [self] () throws(APIError) in try delete(ref, exchange: exchange) }
         case .invoke(let ref, let export):
             return try invoke(ref: ref, export: export, request: request, exchange: exchange)
+        case .console:
+            return .respond(finish(try ConsoleAssets.response(for: ConsoleAssets.indexName, request), exchange))
+        case .consoleAsset(let name):
+            return .respond(finish(try ConsoleAssets.response(for: name, request), exchange))
         }
     }
 

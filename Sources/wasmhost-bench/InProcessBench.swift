@@ -224,7 +224,7 @@ final class InProcessBench {
         guard uploaded.status == 201 || uploaded.status == 200 else { throw BenchFailure("upload: \(uploaded.status)") }
         let body = Array(#"{"args":[1,2]}"#.utf8)
         let service = try Sampler.measure(warmup: iterations(2000), iterations: iterations(20000)) {
-            let response = runner.invoke(id: "add", export: "add", body: body)
+            let response = runner.send(HTTPRequest(method: "POST", path: "/v1/modules/add/invoke/add", body: body))
             if response.status != 200 { throw BenchFailure("service invoke: \(response.status)") }
         }
         row("a‴", "`POST …/invoke/add` through `WasmhostService.handle` without a socket (LocalRunner, default config)", service,

@@ -13,8 +13,13 @@ struct Daemon: ServiceLifecycle.Service {
     let service: WasmhostService
     let graceSeconds: Int
     let logger: Logger
+    /// Printed on stdout once the group runs: its SIGTERM/SIGINT handlers are in
+    /// place by then, so a client that starts on this line can always stop the
+    /// daemon cleanly (with every log line written).
+    let listeningLine: String
 
     func run() async throws {
+        FileHandle.standardOutput.write(Data(listeningLine.utf8))
         try? await gracefulShutdown()
         service.drain()
         logger.info("draining", metadata: ["grace_seconds": "\(graceSeconds)"])

@@ -5,60 +5,40 @@ import Synchronization
 
 /// Log output: one line per event on stderr, as text or JSON lines.
 enum LogSetup {
-    static func bootstrap(format: String, level: String) {
+    /// - Parameter batched: collect lines and write them in batches (the daemon);
+    ///   otherwise each line is written at once (the one-shot CLI commands).
+    static func bootstrap(format: String, level: String, batched: Bool = false) {
         // The text handler stamps each line with localtime(), and glibc re-reads
-        // /etc/localtime (a stat per log line) unless TZ is set. Naming the same
+        // /etc/localtime (a stat per call) unless TZ is set. Naming the same
         // default zone through TZ keeps the local time and reads the file once.
         if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
         LogLevelControl.level = Logger.Level(rawValue: level) ?? .info
         LoggingSystem.bootstrap { label in
-            let handler: any LogHandler = format == "json"
-                ? JSONLineLogHandler(label: label)
-                : StreamLogHandler.standardError(label: label)
+            let handler: any LogHandler = switch (format == "json", batched) {
+            case (true, _): LineLogHandler(label: label, format: .json, batched: batched)
+            case (false, true): LineLogHandler(label: label, format: .text, batched: true)
+            case (false, false): StreamLogHandler.standardError(label: label)
+            }
             return ReloadableLevelLogHandler(inner: handler)
         }
     }
+
+    /// Writes the lines still waiting; call before the process exits.
+    static func flush() { LogBuffer.shared.flush() }
 }
 
-/// The process-wide log level, which SIGHUP may change while running.
-enum LogLevelControl {
-    private static let levels = Logger.Level.allCases
-    private static let current = Atomic<Int>(2)
+/// One line per event, built straight into bytes.
+///
+/// - `text`: `2026-11-25T21:04:05+0000 info wasmhost.http : key=value … [Service] message`,
+///   the layout of swift-log's `StreamLogHandler` (local time, metadata in key order).
+/// - `json`: one object per line: `ts` (UTC, RFC 3339 with milliseconds), `level`,
+///   `logger`, `message`, then the metadata in key order.
+struct LineLogHandler: LogHandler {
+    enum Format { case text, json }
 
-    static var level: Logger.Level {
-        get { levels[current.load(ordering: .relaxed)] }
-        set { current.store(levels.firstIndex(of: newValue) ?? 2, ordering: .relaxed) }
-    }
-}
-
-/// A handler whose level is ``LogLevelControl/level``, read at every log call.
-struct ReloadableLevelLogHandler: LogHandler {
-    var inner: any LogHandler
-
-    var logLevel: Logger.Level {
-        get { LogLevelControl.level }
-        set {}
-    }
-
-    var metadata: Logger.Metadata {
-        get { inner.metadata }
-        set { inner.metadata = newValue }
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { inner[metadataKey: key] }
-        set { inner[metadataKey: key] = newValue }
-    }
-
-    func log(event: LogEvent) { inner.log(event: event) }
-}
-
-/// Writes each log event as one JSON object per line on stderr: `ts` (UTC,
-/// RFC 3339 with milliseconds), `level`, `logger`, `message`, then the metadata
-/// in key order. Built with the service's JSON writer, since it runs once per
-/// request.
-struct JSONLineLogHandler: LogHandler {
     let label: String
+    let format: Format
+    let batched: Bool
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 
@@ -68,21 +48,49 @@ struct JSONLineLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var members: [(String, JSONValue)] = [
-            ("ts", .string(Self.timestamp())), ("level", .string(event.level.rawValue)),
-            ("logger", .string(label)), ("message", .string("\(event.message)")),
-        ]
-        let merged = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
-        for key in merged.keys.sorted() {
-            if let value = merged[key] { members.append((key, .string("\(value)"))) }
+        let merged = metadata.isEmpty ? (event.metadata ?? [:]) : metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
+        let keys = merged.keys.sorted()
+        var rest: [UInt8]
+        switch format {
+        case .text:
+            var text = " \(event.level) \(label) :"
+            for key in keys { if let value = merged[key] { text += " \(key)=\(value)" } }
+            text += " [\(event.source)] \(event.message)\n"
+            rest = Array(text.utf8)
+        case .json:
+            var members: [(String, JSONValue)] = [
+                ("level", .string(event.level.rawValue)), ("logger", .string(label)), ("message", .string("\(event.message)")),
+            ]
+            for key in keys { if let value = merged[key] { members.append((key, .string("\(value)"))) } }
+            // `{"level":…}` becomes the tail of `{"ts":"…Z","level":…}`.
+            rest = Array(#"Z","#.utf8) + JSONWriter.encode(.object(members)).dropFirst()
+            rest.append(0x0A)
         }
-        var line = JSONWriter.encode(.object(members))
-        line.append(0x0A)
-        FileHandle.standardError.write(Data(line))
+        let json = format == .json
+        if batched {
+            LogBuffer.shared.append(prefix: json ? #"{"ts":""# : "", stamp: json ? Self.utcStamp : Self.localStamp,
+                                    withMilliseconds: json, rest: rest)
+        } else {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            var line = Array((json ? #"{"ts":""# : "").utf8) + Array((json ? Self.utcStamp : Self.localStamp)(now.tv_sec).utf8)
+            if json { line += Array(String(format: ".%03d", Int(now.tv_nsec) / 1_000_000).utf8) }
+            try? FileHandle.standardError.write(contentsOf: line + rest)
+        }
     }
 
-    /// Now in UTC, e.g. `2026-11-25T21:04:05.123Z`.
-    static func timestamp() -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
+    /// `2026-11-25T21:04:05` in UTC (the JSON `ts` without its milliseconds and `Z`).
+    static func utcStamp(_ second: Int) -> String { stamp(second, format: "%Y-%m-%dT%H:%M:%S", utc: true) }
+
+    /// `2026-11-25T21:04:05+0000` in local time, as `StreamLogHandler` writes it.
+    static func localStamp(_ second: Int) -> String { stamp(second, format: "%Y-%m-%dT%H:%M:%S%z", utc: false) }
+
+    private static func stamp(_ second: Int, format: String, utc: Bool) -> String {
+        var time = time_t(second)
+        var parts = tm()
+        if utc { gmtime_r(&time, &parts) } else { localtime_r(&time, &parts) }
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = strftime(&buffer, buffer.count, format, &parts)
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

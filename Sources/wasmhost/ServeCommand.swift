@@ -37,7 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("wasmhost: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
+        LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel, batched: true)
+        // Log lines wait in memory for up to 100 ms: write the last ones on every way out.
+        defer { LogSetup.flush() }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "wasmhost")
@@ -66,12 +68,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // The actual address, for scripts and tests that bind port 0.
         let shownHost = settings.http.host.contains(":") ? "[\(settings.http.host)]" : settings.http.host
-        FileHandle.standardOutput.write(Data("wasmhost listening on \(shownHost):\(server.port)\n".utf8))
         logger.info("started", metadata: [
             "port": "\(server.port)", "data_dir": "\(settings.dataDirectory)",
             "modules": "\(store.totals.count)", "workers": "\(settings.service.maxConcurrent)",
         ])
-        let daemon = Daemon(server: server, service: service, graceSeconds: settings.shutdownGraceSeconds, logger: logger)
+        let daemon = Daemon(
+            server: server, service: service, graceSeconds: settings.shutdownGraceSeconds, logger: logger,
+            listeningLine: "wasmhost listening on \(shownHost):\(server.port)\n")
         let signalHandling = SignalHandling(
             signals: signals,
             reload: { [config, overrides] in try await Settings.load(configFile: config, overrides: overrides) },

@@ -42,7 +42,7 @@ struct DurabilityTests {
         #expect(quarantined.count == 1 && quarantined[0].hasPrefix(bad))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: "\(daemon.dataDirectory)/modules")
         #expect(leftovers.sorted() == ["\(good).json", "\(good).wasm"], "the bad module's description goes with it")
-        #expect(daemon.log.contains("quarantine"))
+        #expect(daemon.logEventually(contains: "quarantine"))
     }
 
     @Test func aSecondDaemonCannotShareThePort() throws {

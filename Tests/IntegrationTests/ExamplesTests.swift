@@ -48,7 +48,7 @@ struct ExamplesTests {
     @Test func theCLIRunsAModuleOnceWithoutAServer() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paths.binary)
-        process.arguments = ["run", Paths.example("add.wat"), "--invoke", "add", "1", "2"]
+        process.arguments = ["run", "--invoke", "add", Paths.example("add.wat"), "1", "2"]
         let output = Pipe()
         process.standardOutput = output
         try process.run()

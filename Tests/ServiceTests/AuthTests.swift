@@ -45,7 +45,7 @@ struct AuthTests {
         #expect(missing.status == 404)
         #expect(missing.code == "not_found")
         #expect(harness.send("GET", "/v1/modules/calc", headers: headers).code == "module_not_found")
-        let upload = harness.send("POST", "/v1/modules", headers: headers, body: "(module)")
+        let upload = harness.send("POST", "/v1/modules", headers: headers, body: "(module (func))")
         #expect(upload.status == 201)
     }
 

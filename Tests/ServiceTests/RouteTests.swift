@@ -15,12 +15,13 @@ struct RouteTests {
         ("/v1/modules/m/invoke/a+b", .invoke(ref: "m", export: "a+b")),
         ("/v1/modules/m/invoke/%25", .invoke(ref: "m", export: "%")),
         ("/v1/modules/m/invoke/invoke", .invoke(ref: "m", export: "invoke")),
+        ("/", .console), ("/console/app.js", .consoleAsset("app.js")), ("/console/a%2F..", .consoleAsset("a/..")),
     ])
     func matchesTemplatesAndDecodesSegments(path: String, expected: Route) throws {
         #expect(try Route.match(path) == expected)
     }
 
-    @Test(arguments: ["/", "", "/nope", "/healthz/", "//healthz", "/v1", "/v1/", "/v1/nope", "/v2/modules",
+    @Test(arguments: ["", "/nope", "/console", "/console/", "/console/a/b", "//console/app.js", "/healthz/", "//healthz", "/v1", "/v1/", "/v1/nope", "/v2/modules",
                       "/V1/modules", "/v1/modules/m/invoke", "/v1/modules/m/call/f", "/v1/modules/m/invoke/f/g",
                       "/healthz/x", "/v1/modules/a/b", "/v1/modules/", "/v1/modules//invoke/f", "/v1/modules/m/invoke/"])
     func pathsOfNoRouteMatchNothing(path: String) throws {
@@ -35,7 +36,8 @@ struct RouteTests {
     }
 
     @Test func everyRouteHasATemplateListedInTemplates() throws {
-        let routes: [Route] = [.health, .ready, .metrics, .openAPI, .modules, .module(ref: "r"), .invoke(ref: "r", export: "e")]
+        let routes: [Route] = [.health, .ready, .metrics, .openAPI, .modules, .module(ref: "r"), .invoke(ref: "r", export: "e"),
+                               .console, .consoleAsset("a")]
         #expect(routes.map(\.template) == Route.templates)
         for route in routes {
             #expect(!route.allowedMethods.isEmpty)

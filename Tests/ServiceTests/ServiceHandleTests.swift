@@ -54,6 +54,14 @@ struct ServiceHandleTests {
         ("(module (import \"host\" \"log\" (func (param i32))))", 422, "import_type_mismatch"),
         ("(module (memory 2000))", 422, "limit_exceeded"),
         ("(module (func (result i32) (i64.const 1)))", 422, "invalid_module"),
+        // Validation comes before imports and limits (API.md, "Order of validation").
+        ("(module (import \"env\" \"f\" (func)) (func (result i32) (i64.const 1)))", 422, "invalid_module"),
+        ("(module (import \"spectest\" \"g\" (global i32)) (func (result i32) (f32.const 1)))", 422, "invalid_module"),
+        ("(module (import \"spectest\" \"m\" (memory 1)) (func (result i32) (f32.const 1)))", 422, "invalid_module"),
+        ("(module (import \"spectest\" \"t\" (table 1 funcref)) (func (result i32) (f32.const 1)))", 422, "invalid_module"),
+        ("(module (memory 65537))", 422, "invalid_module"),
+        ("(module (memory 2000) (func (result i32) (i64.const 1)))", 422, "limit_exceeded"),
+        ("(module (import \"spectest\" \"g\" (global i32)) (func))", 422, "unknown_import"),
     ])
     func badUploadsGetTheirProblemCode(body: String, status: Int, code: String) throws {
         let harness = try ServiceHarness()
@@ -155,7 +163,7 @@ struct ServiceHandleTests {
     }
 
     @Test(arguments: [("PUT", "/v1/modules", "GET, POST"), ("HEAD", "/healthz", "GET"), ("POST", "/healthz", "GET"),
-                      ("GET", "/v1/modules/x/invoke/f", "POST"), ("POST", "/v1/modules/x", "GET, DELETE")])
+                      ("GET", "/v1/modules/x/invoke/f", "POST"), ("POST", "/v1/modules/x", "GET, PUT, DELETE")])
     func aWrongMethodIs405WithAllow(method: String, path: String, allow: String) throws {
         let harness = try ServiceHarness()
         defer { harness.close() }

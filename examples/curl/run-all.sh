@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every example script against WASMHOST_URL in order: health, upload add.wat as
-# calc, list, describe, invoke calc.add(1, 2), the reentrancy guard, a WASI program,
+# calc (raw bytes, then as a form and with PUT), list, describe, invoke calc.add(1, 2), the reentrancy guard, a WASI program,
 # metrics, the OpenAPI document, then deletes calc, pingpong and argsenv. Stops at the first failure.
 # Usage: run-all.sh      (WASMHOST_URL, WASMHOST_TOKEN as in _common.sh)
 set -euo pipefail
@@ -15,6 +15,8 @@ step() {
 
 step health.sh
 step upload.sh
+step upload.sh "" calc form
+step upload.sh "" calc put
 step list.sh
 step describe.sh calc
 step invoke.sh calc add '{"args":[1,2]}'

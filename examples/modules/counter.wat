@@ -4,7 +4,7 @@
 ;;   bump() -> i32          counter += 1; returns the new value (always 1)
 ;;   mem_bump() -> i32      the i32 at address 0 of memory += 1; returns it (always 1)
 ;;   memory                 an exported one-page memory
-;;   wasmhost run examples/modules/counter.wat --invoke bump        -> {"results":[1],...}
+;;   wasmhost run --invoke bump examples/modules/counter.wat        -> {"results":[1],...}
 ;;   curl -X POST http://127.0.0.1:8080/v1/modules/counter/invoke/bump   (twice: still 1)
 ;;   curl -X POST http://127.0.0.1:8080/v1/modules/counter/invoke/counter -> 400 not_a_function
 (module

@@ -9,7 +9,7 @@
 ;;                     with "out of bounds memory access" (422 trap)
 ;;   binary_out()      writes the bytes ff fe 00, not UTF-8: the answer has "output_base64":"//4A"
 ;;   memory            exported (the host checks pointers against it)
-;;   wasmhost run examples/modules/echo.wat --invoke echo --input 'hello'
+;;   wasmhost run --invoke echo --input 'hello' examples/modules/echo.wat
 ;;   curl -d '{"input":"hello"}' http://127.0.0.1:8080/v1/modules/echo/invoke/echo
 ;;   curl -d '{"input_base64":"AAEC"}' http://127.0.0.1:8080/v1/modules/echo/invoke/echo
 ;;   curl -d '{"args":[20]}' http://127.0.0.1:8080/v1/modules/echo/invoke/flood

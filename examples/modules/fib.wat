@@ -1,6 +1,6 @@
 ;; fib.wat: iterative Fibonacci on i64, fib(0)=0, fib(1)=1, fib(90)=2880067194370816120.
 ;; Shows exact 64-bit integer results (beyond 2^53, so never through a double).
-;;   wasmhost run examples/modules/fib.wat --invoke fib 90          -> {"results":[2880067194370816120],...}
+;;   wasmhost run --invoke fib examples/modules/fib.wat 90          -> {"results":[2880067194370816120],...}
 ;;   curl -d '{"args":[90]}' http://127.0.0.1:8080/v1/modules/fib/invoke/fib
 ;; Past fib(92) the value wraps around as i64 arithmetic does.
 (module

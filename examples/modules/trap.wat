@@ -7,7 +7,7 @@
 ;;   spin()                 loops forever: stopped by fuel (422 fuel_exhausted) or the
 ;;                          deadline (504 timeout), e.g. body {"fuel":100000} or {"timeout_ms":200}
 ;;   memory                 an exported one-page memory
-;;   wasmhost run examples/modules/trap.wat --invoke div 7 0
+;;   wasmhost run --invoke div examples/modules/trap.wat 7 0
 ;;   curl -d '{"args":[7,0]}' http://127.0.0.1:8080/v1/modules/trap/invoke/div
 ;;   curl -d '{"fuel":100000}' http://127.0.0.1:8080/v1/modules/trap/invoke/spin
 (module

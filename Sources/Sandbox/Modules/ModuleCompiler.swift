@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WAT
 @_spi(Fuzzing) import WasmKit
 import WasmParser
@@ -42,12 +43,14 @@ public struct ModuleCompiler: Sendable {
         } catch {
             throw .invalidModule(Self.clean("\(error)"))
         }
-        try ProvidedImports.check(info.description.imports)
         if let reserved = info.description.exports.first(where: { $0.name.hasPrefix(ModuleRewriter.reservedPrefix) }) {
             throw .invalidModule("export '\(reserved.name)': names starting with \(ModuleRewriter.reservedPrefix) are reserved")
         }
-        try Self.checkInitialSizes(info, limits: configuration.limits)
+        // Validation first (API.md, "Order of validation"): only a valid module is
+        // checked against the provided imports and the configured limits.
         try validateBodies(module, info: info)
+        try ProvidedImports.check(info.description.imports)
+        try Self.checkInitialSizes(info, limits: configuration.limits)
         return CompiledModule(
             id: id, size: binary.count, description: info.description,
             usesWASI: info.description.imports.contains { $0.module == ProvidedImports.wasiModule },
@@ -92,13 +95,16 @@ public struct ModuleCompiler: Sendable {
     }
 
     /// `parseWasm` decodes sections only; bodies are type-checked when translated.
-    /// An eager instantiation with stub imports (and no start function) translates
-    /// every body now, so a bad module is refused at upload rather than on first call.
+    /// An eager instantiation with a stub for every import (and no start function)
+    /// validates the module's types and translates every body now, so a bad module
+    /// is refused at upload rather than on first call. The stubs have exactly the
+    /// imported types, so whether this host provides them is decided afterwards.
     private func validateBodies(_ module: Module, info: ModuleInfo) throws(SandboxError) {
         var module = module
         module.dropStartFunction()
         let store = Store(engine: validationEngine)
-        store.resourceLimiter = GrowthLimiter(limits: configuration.limits)
+        let limiter = RecordingLimiter(limits: configuration.limits)
+        store.resourceLimiter = limiter
         var imports = Imports()
         for stub in info.importedFunctionTypes {
             let function = Function(store: store, type: stub.signature.wasmKitType) { _, _ in
@@ -106,6 +112,31 @@ public struct ModuleCompiler: Sendable {
             }
             imports.define(module: stub.module, name: stub.name, function)
         }
+        var stubbedAll = true
+        for entry in module.imports {
+            switch entry.descriptor {
+            case .function: continue
+            case .global(let type):
+                if let value = Self.zero(type.valueType), let global = try? Global(store: store, type: type, value: value) {
+                    imports.define(module: entry.module, name: entry.name, global)
+                    continue
+                }
+            case .memory(let type):
+                if let memory = try? Memory(store: store, type: type) {
+                    imports.define(module: entry.module, name: entry.name, memory)
+                    continue
+                }
+            case .table(let type):
+                if let table = try? Table(store: store, type: type) {
+                    imports.define(module: entry.module, name: entry.name, table)
+                    continue
+                }
+            case .tag: break
+            }
+            stubbedAll = false
+        }
+        // Only what the module itself declares counts from here.
+        limiter.forget()
         do {
             _ = try module.instantiate(store: store, imports: imports)
         } catch let trap as Trap {
@@ -113,7 +144,29 @@ public struct ModuleCompiler: Sendable {
             // that is the module's behaviour, reported when it is invoked.
             _ = trap
         } catch {
+            // An import that could not be stubbed, or a size past the configured
+            // limits, stops instantiation before the bodies: the checks after this
+            // one name those (`unknown_import`, `limit_exceeded`).
+            guard stubbedAll, !limiter.refused else { return }
             throw .invalidModule(Self.clean("\(error)"))
+        }
+    }
+
+    /// The zero value of a type, for stub globals; `nil` for a non-nullable reference.
+    private static func zero(_ type: ValueType) -> Value? {
+        switch type {
+        case .i32: .i32(0)
+        case .i64: .i64(0)
+        case .f32: .f32(0)
+        case .f64: .f64(0)
+        case .v128: .v128(V128(bytes: [UInt8](repeating: 0, count: 16)))
+        case .ref(let reference) where reference.isNullable:
+            switch reference.heapType {
+            case .abstract(.externRef), .abstract(.noExtern): .ref(.extern(nil))
+            case .abstract(.exnRef), .abstract(.noExn): .ref(.exception(nil))
+            default: .ref(.function(nil))
+            }
+        case .ref: nil
         }
     }
 
@@ -138,6 +191,32 @@ public struct ModuleCompiler: Sendable {
     /// Error texts without Swift type prefixes.
     static func clean(_ text: String) -> String {
         text.split(separator: "\n").first.map(String.init) ?? text
+    }
+}
+
+/// The validation store's limiter: the configured caps, remembering whether it refused.
+private final class RecordingLimiter: ResourceLimiter {
+    let limiter: GrowthLimiter
+    private let refusals = Atomic<Bool>(false)
+
+    init(limits: Limits) { limiter = GrowthLimiter(limits: limits) }
+
+    /// True when a size was refused since the last ``forget()``.
+    var refused: Bool { refusals.load(ordering: .relaxed) }
+
+    func forget() { refusals.store(false, ordering: .relaxed) }
+
+    func limitMemoryGrowth(to desired: Int) throws -> Bool {
+        record(try limiter.limitMemoryGrowth(to: desired))
+    }
+
+    func limitTableGrowth(to desired: Int) throws -> Bool {
+        record(try limiter.limitTableGrowth(to: desired))
+    }
+
+    private func record(_ allowed: Bool) -> Bool {
+        if !allowed { refusals.store(true, ordering: .relaxed) }
+        return allowed
     }
 }
 

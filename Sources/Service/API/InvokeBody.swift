@@ -9,6 +9,9 @@ struct InvokeBody {
     var timeoutMilliseconds: Int?
     var wasi = WASIOptions()
 
+    /// The empty body `{}`.
+    init() {}
+
     /// Parses and checks a body; an empty body is `{}`.
     init(_ bytes: [UInt8]) throws(APIError) {
         guard !bytes.isEmpty else { return }
@@ -47,20 +50,22 @@ struct InvokeBody {
         APIError(.badRequest, "\(name) must be \(expected), got \(value.typeName)")
     }
 
-    /// A non-negative integer; values past 2^64 clamp (they are above any limit anyway).
+    /// A positive integer (`fuel`, `timeout_ms`): `0` would fail every call, so it
+    /// is refused like a negative. Values past 2^64 clamp (above any limit anyway).
     private static func count(_ name: String, _ value: JSONValue) throws(APIError) -> UInt64 {
-        guard case .number(let text) = value else { throw wrongType(name, "a non-negative integer", value) }
+        guard case .number(let text) = value else { throw wrongType(name, "a positive integer", value) }
+        let parts: (negative: Bool, magnitude: UInt64)
         do {
-            let parts = try ExactInteger.fromJSONNumber(text)
-            guard !parts.negative || parts.magnitude == 0 else { throw APIError(.badRequest, "\(name) must not be negative") }
-            return parts.magnitude
-        } catch let error as APIError {
-            throw error
+            parts = try ExactInteger.fromJSONNumber(text)
         } catch ExactInteger.Failure.outOfRange where !text.hasPrefix("-") {
             return .max
         } catch {
-            throw APIError(.badRequest, "\(name) must be a non-negative integer")
+            throw APIError(.badRequest, "\(name) must be a positive integer, got \(text.prefix(40))")
         }
+        guard !parts.negative, parts.magnitude >= 1 else {
+            throw APIError(.badRequest, "\(name) must be at least 1, got \(text.prefix(40))")
+        }
+        return parts.magnitude
     }
 
     private static func wasiOptions(_ value: JSONValue) throws(APIError) -> WASIOptions {

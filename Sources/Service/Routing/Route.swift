@@ -1,3 +1,5 @@
+import Foundation
+
 /// A route of the API, matched from the raw path with each segment percent-decoded.
 enum Route: Equatable {
     case health
@@ -7,6 +9,10 @@ enum Route: Equatable {
     case modules
     case module(ref: String)
     case invoke(ref: String, export: String)
+    /// The web console's page, `/`.
+    case console
+    /// One of the console's files, `/console/{asset}`.
+    case consoleAsset(String)
 
     /// The template used as a metrics label and in logs (bounded set).
     var template: String {
@@ -18,15 +24,17 @@ enum Route: Equatable {
         case .modules: "/v1/modules"
         case .module: "/v1/modules/{ref}"
         case .invoke: "/v1/modules/{ref}/invoke/{export}"
+        case .console: "/"
+        case .consoleAsset: "/console/{asset}"
         }
     }
 
     /// Methods this route answers.
     var allowedMethods: [String] {
         switch self {
-        case .health, .ready, .metrics, .openAPI: ["GET"]
+        case .health, .ready, .metrics, .openAPI, .console, .consoleAsset: ["GET"]
         case .modules: ["GET", "POST"]
-        case .module: ["GET", "DELETE"]
+        case .module: ["GET", "PUT", "DELETE"]
         case .invoke: ["POST"]
         }
     }
@@ -41,11 +49,12 @@ enum Route: Equatable {
 
     /// Every template, for the OpenAPI consistency test.
     static let templates = ["/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/modules",
-                            "/v1/modules/{ref}", "/v1/modules/{ref}/invoke/{export}"]
+                            "/v1/modules/{ref}", "/v1/modules/{ref}/invoke/{export}", "/", "/console/{asset}"]
 
     /// Matches a raw path. `nil` when no route has this shape.
     /// - Throws: `bad_request` for bad percent-encoding in a segment.
     static func match(_ rawPath: String) throws(APIError) -> Route? {
+        if rawPath == "/" { return .console }
         // Split the UTF-8 bytes: splitting the String itself would break it into
         // Characters (grapheme clusters) first, several times slower for a path.
         let segments = rawPath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
@@ -64,6 +73,8 @@ enum Route: Equatable {
             }
         case 2 where underModules:
             return .modules
+        case 2 where segments[0] == "console":
+            return .consoleAsset(try decode(segments[1]))
         case 3 where underModules:
             return .module(ref: try decode(segments[2]))
         case 5 where underModules && segments[3] == "invoke":
@@ -82,34 +93,12 @@ enum Route: Equatable {
     }
 }
 
-/// Strict percent-decoding: `%` must be followed by two hex digits and the
-/// result must be valid UTF-8.
+/// Strict percent-decoding, by Foundation: `%` must be followed by two hex
+/// digits and the result must be valid UTF-8, else `nil`.
 enum PercentDecoding {
+    /// - Parameter plusAsSpace: read `+` as a space, as in a query string.
     static func decode<S: StringProtocol>(_ text: S, plusAsSpace: Bool = false) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                    return nil
-                }
-                bytes.append(high << 4 | low)
-            } else if plusAsSpace && byte == UInt8(ascii: "+") {
-                bytes.append(UInt8(ascii: " "))
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
+        let text = String(text)
+        return (plusAsSpace ? text.replacingOccurrences(of: "+", with: " ") : text).removingPercentEncoding
     }
 }

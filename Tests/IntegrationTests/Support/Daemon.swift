@@ -59,6 +59,17 @@ final class Daemon: @unchecked Sendable {
     /// What the daemon logged so far.
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// Waits until the log contains `text` (lines are written in batches, at
+    /// least every 100 ms); false after `seconds`.
+    func logEventually(contains text: String, seconds: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if log.contains(text) { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return log.contains(text)
+    }
+
     var isRunning: Bool { process?.isRunning ?? false }
 
     /// Sends `signal` to the daemon.
