@@ -16,6 +16,15 @@ struct LifecycleTests {
         return nil
     }
 
+    /// SIGTERM, then the process must end by itself with status 0 (never SIGABRT).
+    private func expectCleanExitAfterSIGTERM(_ daemon: Daemon) throws {
+        daemon.send(SIGTERM)
+        let process = try #require(daemon.process)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit, "killed by a signal: \(process.terminationStatus)")
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func sigtermAnswersAnInvocationPastTheGraceWith503AndExitsZero() throws {
         let daemon = try Daemon(environment: ["WASMHOST_SHUTDOWN_GRACE_SECONDS": "1"])
@@ -28,12 +37,8 @@ struct LifecycleTests {
             finished.signal()
         }
         #expect(daemon.waitFor { (metric(daemon, "wasmhost_invocations_running") ?? 0) >= 1 })
-        daemon.send(SIGTERM)
-        let process = try #require(daemon.process)
-        process.waitUntilExit()
+        try expectCleanExitAfterSIGTERM(daemon)
         finished.wait()
-        #expect(process.terminationReason == .exit, "killed by a signal: \(process.terminationStatus)")
-        #expect(process.terminationStatus == 0)
         #expect(answer.withLock { $0 } == "not_ready")
     }
 
@@ -53,12 +58,8 @@ struct LifecycleTests {
         // The body (200 KB) is on its way; give the server the moment it needs to take
         // it whole. Assembling and validating it then takes seconds in a debug build.
         usleep(1_000_000)
-        daemon.send(SIGTERM)
-        let process = try #require(daemon.process)
-        process.waitUntilExit()
+        try expectCleanExitAfterSIGTERM(daemon)
         finished.wait()
-        #expect(process.terminationReason == .exit, "killed by a signal: \(process.terminationStatus)")
-        #expect(process.terminationStatus == 0)
         let status = answer.values.first ?? 0
         #expect(status == 201 || status == 503, "\(status)")
         try daemon.start()

@@ -22,7 +22,6 @@ are skipped with a note where that is not available.
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -82,62 +81,55 @@ def listed_ids(daemon):
     return {module["id"] for module in json.loads(body)["modules"]} if status == 200 else None
 
 
-def inodes_case(table, work):
+def tmpfs_case(table, work, folder, options, title, expected, body):
+    """Runs `body(namespace, daemon) -> (got, ok)` with the daemon's data on a
+    private tmpfs and adds the row; a SKIP row where no such tmpfs can be had."""
     try:
-        space = Namespace(os.path.join(work, "inodes"), "size=64m,nr_inodes=40")
+        space = Namespace(os.path.join(work, folder), options)
     except OSError as error:
-        table.add("inodes exhausted (nr_inodes=40)", "201/507 only; listed == acknowledged", "skipped", "SKIP", str(error))
+        table.add(title, expected, "skipped", "SKIP", str(error))
         return
     try:
-        daemon = Daemon(os.path.join(space.path, "data"), log_path=os.path.join(work, "inodes.log"),
+        daemon = Daemon(os.path.join(space.path, "data"), log_path=os.path.join(work, folder + ".log"),
                         prefix=space.prefix).start()
-        acknowledged, statuses = set(), {}
-        for index in range(40):
-            status, _, body = daemon.request("POST", f"/v1/modules?name=n{index}", body=small(index))
-            statuses[status] = statuses.get(status, 0) + 1
-            if status in (200, 201):
-                acknowledged.add(json.loads(body)["id"])
-        before = listed_ids(daemon)
+        got, ok = body(space, daemon)
         daemon.stop()
-        daemon.start()
-        after = listed_ids(daemon)
-        daemon.stop()
-        ok = set(statuses) <= {201, 507} and 507 in statuses and before == acknowledged and after == acknowledged
-        table.add("inodes exhausted (nr_inodes=40)", "201/507 only; listed == acknowledged, also after restart",
-                  f"{statuses}; {len(acknowledged)} acked, {len(before or [])} listed, {len(after or [])} after restart",
-                  ok)
+        table.add(title, expected, got, ok)
     finally:
         space.close()
 
 
-def read_only_case(table, work):
-    try:
-        space = Namespace(os.path.join(work, "readonly"), "size=64m")
-    except OSError as error:
-        table.add("data dir remounted read-only", "503 storage_unavailable (EROFS)", "skipped", "SKIP", str(error))
-        return
-    try:
-        daemon = Daemon(os.path.join(space.path, "data"), log_path=os.path.join(work, "readonly.log"),
-                        prefix=space.prefix).start()
-        daemon.request("POST", "/v1/modules?name=first", body=small(1))
-        space.remount("ro")
-        answers = []
-        for method, path, body in [("POST", "/v1/modules", small(2)), ("POST", "/v1/modules?name=first", small(3)),
-                                   ("DELETE", "/v1/modules/first", None)]:
-            status, _, data = daemon.request(method, path, body=body)
-            detail = json.loads(data).get("detail", "") if data else ""
-            answers.append((status, rellib.problem_code(data), "EROFS" in detail))
-        _, _, ready = daemon.request("GET", "/readyz")
-        store_state = json.loads(ready).get("store")
-        space.remount("rw")
-        recovered, _, _ = daemon.request("POST", "/v1/modules?name=after", body=small(4))
-        daemon.stop()
-        ok = all(a == (503, "storage_unavailable", True) for a in answers) and store_state == "read_only" \
-            and recovered == 201
-        table.add("data dir remounted read-only", "503 storage_unavailable naming EROFS; readyz read_only; then 201",
-                  f"{answers}; readyz store={store_state}; after rw: {recovered}", ok)
-    finally:
-        space.close()
+def inodes_exhausted(space, daemon):
+    acknowledged, statuses = set(), {}
+    for index in range(40):
+        status, _, body = daemon.request("POST", f"/v1/modules?name=n{index}", body=small(index))
+        statuses[status] = statuses.get(status, 0) + 1
+        if status in (200, 201):
+            acknowledged.add(json.loads(body)["id"])
+    before = listed_ids(daemon)
+    daemon.stop()
+    daemon.start()
+    after = listed_ids(daemon)
+    ok = set(statuses) <= {201, 507} and 507 in statuses and before == acknowledged and after == acknowledged
+    return f"{statuses}; {len(acknowledged)} acked, {len(before or [])} listed, {len(after or [])} after restart", ok
+
+
+def read_only(space, daemon):
+    daemon.request("POST", "/v1/modules?name=first", body=small(1))
+    space.remount("ro")
+    answers = []
+    for method, path, body in [("POST", "/v1/modules", small(2)), ("POST", "/v1/modules?name=first", small(3)),
+                               ("DELETE", "/v1/modules/first", None)]:
+        status, _, data = daemon.request(method, path, body=body)
+        detail = json.loads(data).get("detail", "") if data else ""
+        answers.append((status, rellib.problem_code(data), "EROFS" in detail))
+    _, _, ready = daemon.request("GET", "/readyz")
+    store_state = json.loads(ready).get("store")
+    space.remount("rw")
+    recovered, _, _ = daemon.request("POST", "/v1/modules?name=after", body=small(4))
+    ok = all(a == (503, "storage_unavailable", True) for a in answers) and store_state == "read_only" \
+        and recovered == 201
+    return f"{answers}; readyz store={store_state}; after rw: {recovered}", ok
 
 
 def big_list_case(table, work, modules, exports):
@@ -187,15 +179,12 @@ def main():
     short = "--short" in sys.argv
     work = rellib.temp_dir("wasmhost-hostile-store-")
     table = rellib.Table("hostile store", tool="hostile_store")
-    inodes_case(table, work)
-    read_only_case(table, work)
+    tmpfs_case(table, work, "inodes", "size=64m,nr_inodes=40", "inodes exhausted (nr_inodes=40)",
+               "201/507 only; listed == acknowledged, also after restart", inodes_exhausted)
+    tmpfs_case(table, work, "readonly", "size=64m", "data dir remounted read-only",
+               "503 storage_unavailable naming EROFS; readyz read_only; then 201", read_only)
     big_list_case(table, work, modules=4 if short else 8, exports=20_000 if short else 60_000)
-    table.print()
-    if table.failures:
-        print(f"logs kept in {work}")
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return rellib.conclude(table, work)
 
 
 if __name__ == "__main__":

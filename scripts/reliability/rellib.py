@@ -452,6 +452,11 @@ def finish(daemon, table, work):
     table.add("process after all cases", "alive", f"alive, rss {rss // 1024} MiB, {fds} fds, {threads} threads",
               daemon.alive(), "")
     daemon.stop()
+    return conclude(table, work)
+
+
+def conclude(table, work):
+    """Prints the table; 1 on any failure (keeping `work`), else 0 (removing it)."""
     table.print()
     if table.failures:
         print(f"logs kept in {work}")

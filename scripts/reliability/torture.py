@@ -11,8 +11,8 @@ Each cycle:
      throttled 64 KiB pieces, so that kills land mid-upload), and the WASI
      fixtures; some with ?name= (each client moves its own two names);
   3. at a random moment, preferably while a big upload is in flight, SIGKILL the
-     daemon (60% of cycles) or SIGTERM it (40%: it must drain and exit 0 within
-     its grace period); in half of the cycles a SIGHUP (reload) comes earlier,
+     daemon, or (every third cycle) SIGTERM it: it must drain and exit 0 within
+     its grace period; in every other cycle a SIGHUP (reload) comes earlier,
      with uploads in flight too, and the daemon must keep serving;
   4. restart and check:
      - every module answered 201/200 is listed, GET /v1/modules/{id} works, and
@@ -209,8 +209,10 @@ class Torture:
         chaos_started = time.monotonic()
         earliest = self.rng.uniform(0.3, 2.0)
         latest = earliest + 2.5
-        ending = signal.SIGKILL if self.rng.random() < 0.6 else signal.SIGTERM
-        hup_at = self.rng.uniform(0.1, earliest) if self.rng.random() < 0.5 else None
+        # Every third cycle ends with SIGTERM, every other one has a SIGHUP first: even
+        # the 5-cycle short run sends both, each with uploads in flight.
+        ending = signal.SIGTERM if cycle % 3 == 2 else signal.SIGKILL
+        hup_at = self.rng.uniform(0.1, earliest) if cycle % 2 == 1 else None
         while time.monotonic() - chaos_started < latest:
             elapsed = time.monotonic() - chaos_started
             with self.lock:
