@@ -93,9 +93,12 @@ public final class ModuleStore: Sendable {
                 throw error
             }
         }
+        // The creation time is the file's, as the start-up scan reads it: the same
+        // `created_at` before and after a restart.
+        let createdAt = existing == nil ? Self.modificationTime(of: "\(modulesDirectory)/\(id).wasm") : Date()
         return index.withLock { index in
             if existing == nil {
-                index.modules[id] = ModuleRecord(id: id, size: bytes.count, createdAt: Date(), names: [], description: description)
+                index.modules[id] = ModuleRecord(id: id, size: bytes.count, createdAt: createdAt, names: [], description: description)
                 index.totalBytes += bytes.count
             }
             if let name, previousOwner != id {
@@ -108,6 +111,13 @@ public final class ModuleStore: Sendable {
             let record = index.modules[id] ?? ModuleRecord(id: id, size: bytes.count, createdAt: Date(), names: [])
             return PutResult(record: record, created: existing == nil)
         }
+    }
+
+    /// A file's modification time, or now when it cannot be read.
+    static func modificationTime(of path: String) -> Date {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return Date() }
+        return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
     }
 
     private func discardModuleFiles(_ id: String) {

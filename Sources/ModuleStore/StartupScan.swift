@@ -29,10 +29,7 @@ struct StartupScan {
                 quarantine(entry)
                 continue
             }
-            var info = stat()
-            stat(path, &info)
-            let created = Date(
-                timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+            let created = ModuleStore.modificationTime(of: path)
             index.modules[id] = ModuleRecord(id: id, size: bytes.count, createdAt: created, names: [])
             index.totalBytes += bytes.count
         }

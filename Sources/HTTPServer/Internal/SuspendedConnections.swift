@@ -30,7 +30,9 @@ final class SuspendedConnections: @unchecked Sendable {
     private let table = Mutex(Table())
 
     /// Suspends `connection` for `state` and records it. Returns false once the
-    /// server is closing: the caller then answers at once instead.
+    /// server is closing: the caller then answers at once instead. Suspending
+    /// happens under the lock, so ``closeAll(with:)`` never resumes a connection
+    /// that is not suspended yet.
     func suspend(_ connection: OpaquePointer, state: RequestState) -> Bool {
         table.withLock { table in
             guard !table.closing else { return false }
@@ -42,12 +44,21 @@ final class SuspendedConnections: @unchecked Sendable {
 
     /// Resumes the connection of `state` with `response`, unless it was already resumed.
     func resume(_ state: RequestState, with response: HTTPResponse) {
-        table.withLock { table in
-            guard let entry = table.waiting.removeValue(forKey: ObjectIdentifier(state)) else { return }
+        let taken = table.withLock { table -> Entry? in
+            guard let entry = table.waiting.removeValue(forKey: ObjectIdentifier(state)) else { return nil }
             table.resuming.insert(ObjectIdentifier(state))
-            entry.state.pendingResponse.withLock { $0 = response }
-            MHD_resume_connection(entry.connection)
+            return entry
         }
+        // Outside the lock: no libmicrohttpd call is made while holding it. The
+        // connection stays suspended until this call, and only the one who took
+        // its entry makes it.
+        guard let taken else { return }
+        Self.answer(taken, with: response)
+    }
+
+    private static func answer(_ entry: Entry, with response: HTTPResponse) {
+        entry.state.pendingResponse.withLock { $0 = response }
+        MHD_resume_connection(entry.connection)
     }
 
     /// The event thread took the answer of `state` (or the connection ended).
@@ -67,16 +78,14 @@ final class SuspendedConnections: @unchecked Sendable {
     /// - Returns: how many connections were answered this way.
     @discardableResult
     func closeAll(with response: HTTPResponse) -> Int {
-        table.withLock { table in
+        let waiting = table.withLock { table in
             table.closing = true
             let waiting = table.waiting
             table.waiting = [:]
-            for (key, entry) in waiting {
-                table.resuming.insert(key)
-                entry.state.pendingResponse.withLock { $0 = response }
-                MHD_resume_connection(entry.connection)
-            }
-            return waiting.count
+            table.resuming.formUnion(waiting.keys)
+            return waiting
         }
+        for entry in waiting.values { Self.answer(entry, with: response) }
+        return waiting.count
     }
 }
