@@ -3,13 +3,13 @@ SHELL := /bin/bash
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build build-debug run test unit-tests spec-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
+.PHONY: deps build build-debug run test unit-tests replica-tests cluster cluster-stop spec-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
 
-# Installs libmicrohttpd-dev (and pkg-config) with apt-get when pkg-config cannot find it.
+# Installs libmicrohttpd-dev, libpq-dev (and pkg-config) with apt-get when pkg-config cannot find them.
 deps:
-	@if ! pkg-config --exists libmicrohttpd 2>/dev/null; then \
-	  echo "installing libmicrohttpd-dev"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmicrohttpd-dev pkg-config; \
+	@if ! pkg-config --exists libmicrohttpd libpq 2>/dev/null; then \
+	  echo "installing libmicrohttpd-dev libpq-dev"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmicrohttpd-dev libpq-dev pkg-config; \
 	fi
 
 build: deps
@@ -25,11 +25,24 @@ run: build
 # Every test: Swift unit and integration tests (real daemon, real HTTP), the
 # WebAssembly spec suite over HTTP, the deploy files check, and the short
 # reliability run (fuzz corpus replay, schemathesis, kill -9 torture, hostile
-# HTTP and guests, a short soak), and the web console in headless Chromium.
-test: deps unit-tests spec-tests console-tests deploy-check reliability-short
+# HTTP and guests, a short soak), the web console in headless Chromium, and
+# three replicas sharing a throwaway PostgreSQL (installed from Debian when missing).
+test: deps unit-tests replica-tests spec-tests console-tests deploy-check reliability-short
 
 unit-tests: build-debug
 	$(SWIFT) test --skip-build
+
+# The store contract against PostgreSQL, then three daemons sharing it (about 2 minutes).
+replica-tests: build-debug
+	python3 tests/replicas/run.py --binary .build/debug/wasmhost --swift-contract
+
+# PostgreSQL, three replicas and nginx round-robin on loopback (release build);
+# prints nginx's URL. `make cluster-stop` stops it all.
+cluster: build
+	python3 scripts/cluster/cluster.py start --binary .build/release/wasmhost
+
+cluster-stop:
+	python3 scripts/cluster/cluster.py stop
 
 spec-tests: build-debug
 	python3 tests/spec/run_spec.py --binary .build/debug/wasmhost

@@ -31,6 +31,14 @@ let package = Package(
         ),
         // The tiny C shim: non-variadic wrappers around libmicrohttpd's variadic entry points.
         .target(name: "CMicroHTTPD", dependencies: ["CLibMicroHTTPD"]),
+        // libpq as a system library (pkg-config `libpq`, Debian `libpq-dev`), for the shared registry.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // The small libpq shim: a notice processor (a C function pointer) and a poll on its socket.
+        .target(name: "CPostgres", dependencies: ["CLibPQ"]),
         // pthread_getattr_np for the reentrancy guard's native stack check.
         .target(name: "CStackBounds"),
         // A signal that parks a guest's thread while the watchdog empties its fuel.
@@ -44,6 +52,14 @@ let package = Package(
             name: "ModuleStore",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "CLibPQ", "CPostgres", "ModuleStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -74,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "wasmhost",
             dependencies: [
-                "Service", "HTTPServer", "ModuleStore", "Sandbox",
+                "Service", "HTTPServer", "ModuleStore", "PostgresStore", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,14 +115,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
-        .testTarget(name: "ModuleStoreTests", dependencies: ["ModuleStore"], swiftSettings: strict),
+        .testTarget(name: "ModuleStoreTests", dependencies: ["ModuleStore", "PostgresStore"], swiftSettings: strict),
         .testTarget(
             name: "SandboxTests",
             dependencies: ["Sandbox", "CGuestInterrupt", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: strict
         ),
         .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strict),
-        .testTarget(name: "wasmhostTests", dependencies: ["wasmhost"], swiftSettings: strict),
+        .testTarget(name: "wasmhostTests", dependencies: ["wasmhost", "PostgresStore"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["wasmhost", .product(name: "Crypto", package: "swift-crypto")],

@@ -4,8 +4,11 @@
 #   1. deploy/wasmhost.service passes `systemd-analyze verify` with no warning
 #      about it (warnings such as an unknown key do not change verify's exit
 #      status, so its output is checked too).
-#   2. Every YAML file in deploy/k8s parses (PyYAML) and each document is a
-#      Kubernetes object with apiVersion, kind and metadata.name.
+#   2. Every YAML file in deploy/k8s and deploy/k8s/scale-out parses (PyYAML)
+#      and each document is a Kubernetes object with apiVersion, kind and
+#      metadata.name; then each is validated against the Kubernetes 1.37 JSON
+#      schemas, strictly (unknown fields fail), by kubernetes-validate (PyPI,
+#      pinned below; it ships the schemas, so no network is needed to check).
 #   3. Sources/Service/Resources/openapi.json parses as JSON and declares
 #      OpenAPI 3.1; when openapi-spec-validator is installed it must pass too.
 #
@@ -72,6 +75,15 @@ if ! have_yaml; then
         || true
 fi
 have_yaml || { echo "verify.sh: PyYAML could not be installed" >&2; exit 1; }
+validator_version=1.37.0
+have_validator() { python3 -c 'import kubernetes_validate' >/dev/null 2>&1; }
+if ! have_validator; then
+    echo "installing kubernetes-validate $validator_version (pip)"
+    python3 -m pip install --quiet "kubernetes-validate==$validator_version" 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages "kubernetes-validate==$validator_version" \
+        || true
+fi
+have_validator || { echo "verify.sh: kubernetes-validate could not be installed" >&2; exit 1; }
 
 # --- 1. systemd unit -------------------------------------------------------
 
@@ -118,7 +130,7 @@ fi
 # --- 2. Kubernetes manifests ------------------------------------------------
 
 shopt -s nullglob
-manifests=("$k8s"/*.yaml "$k8s"/*.yml)
+manifests=("$k8s"/*.yaml "$k8s"/*.yml "$k8s"/scale-out/*.yaml "$k8s"/scale-out/*.yml)
 shopt -u nullglob
 if [ "${#manifests[@]}" -eq 0 ]; then
     fail "no YAML files in $k8s"
@@ -159,6 +171,11 @@ PY
         ok "YAML ${file#"$repo"/}"
     else
         fail "YAML ${file#"$repo"/}"
+    fi
+    if python3 -m kubernetes_validate --strict --quiet -k "$validator_version" "$file"; then
+        ok "kubernetes-validate --strict ${file#"$repo"/}"
+    else
+        fail "kubernetes-validate --strict ${file#"$repo"/}"
     fi
 done
 

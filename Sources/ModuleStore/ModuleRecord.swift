@@ -31,4 +31,10 @@ public struct PutResult: Sendable {
     public let record: ModuleRecord
     /// True when the bytes were new, false when they were already stored.
     public let created: Bool
+
+    /// Creates a result (for other backends).
+    public init(record: ModuleRecord, created: Bool) {
+        self.record = record
+        self.created = created
+    }
 }

@@ -57,7 +57,13 @@ public final class ModuleStore: Sendable {
     ///
     /// All or nothing: when any file cannot be written, what this call created
     /// is removed again and the index is unchanged.
-    public func put(_ bytes: [UInt8], name: String?, description: [UInt8]? = nil) throws(StoreError) -> PutResult {
+    public func put(_ bytes: [UInt8], name: String?) throws(StoreError) -> PutResult {
+        try put(bytes, name: name, description: nil)
+    }
+
+    /// Stores `bytes` (already validated by the caller) with its `description`
+    /// (written as `modules/<id>.json`) and, with `name`, points the name at it.
+    public func put(_ bytes: [UInt8], name: String?, description: [UInt8]?) throws(StoreError) -> PutResult {
         if let name, !ModuleReference.isValidName(name) { throw .invalidName(name) }
         let id = Self.id(of: bytes)
         return try writer.withLock { _ throws(StoreError) -> PutResult in
@@ -93,9 +99,10 @@ public final class ModuleStore: Sendable {
                 throw error
             }
         }
-        // The creation time is the file's, as the start-up scan reads it: the same
-        // `created_at` before and after a restart.
-        let createdAt = existing == nil ? Self.modificationTime(of: "\(modulesDirectory)/\(id).wasm") : Date()
+        let createdAt = Date()
+        // The start-up scan reads the creation time from the file: give the file this
+        // exact time, so that `created_at` and the list order survive a restart.
+        if existing == nil { Self.setModificationTime(of: "\(modulesDirectory)/\(id).wasm", to: createdAt) }
         return index.withLock { index in
             if existing == nil {
                 index.modules[id] = ModuleRecord(id: id, size: bytes.count, createdAt: createdAt, names: [], description: description)
@@ -111,6 +118,13 @@ public final class ModuleStore: Sendable {
             let record = index.modules[id] ?? ModuleRecord(id: id, size: bytes.count, createdAt: Date(), names: [])
             return PutResult(record: record, created: existing == nil)
         }
+    }
+
+    static func setModificationTime(of path: String, to date: Date) {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        let stamp = timespec(tv_sec: Int(seconds), tv_nsec: Int((date.timeIntervalSince1970 - seconds) * 1e9))
+        let times = [stamp, stamp]
+        _ = utimensat(AT_FDCWD, path, times, 0)
     }
 
     /// A file's modification time, or now when it cannot be read.

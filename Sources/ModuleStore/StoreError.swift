@@ -7,10 +7,11 @@ public enum StoreError: Error, Sendable, Equatable {
     case invalidName(String)
     /// No module with this id or name.
     case notFound(String)
-    /// The store cannot write now for a reason outside the client's control that
-    /// may pass (read-only file system, permissions, I/O errors); the message
-    /// names the cause (e.g. `EROFS`).
-    case unavailable(String)
     /// An I/O failure that is not the client's doing.
     case io(String)
+    /// The store cannot be used now for a reason outside the client's control that
+    /// may pass: the shared registry cannot be reached, or the directory store's
+    /// file system is read-only, refuses permission or fails (the message names
+    /// the errno, e.g. `EROFS`). Retrying later may succeed.
+    case unavailable(String)
 }

@@ -17,9 +17,7 @@ extension WasmhostService {
     func invoke(ref: String, export: String, request: HTTPRequest, exchange: Exchange) throws(APIError) -> HTTPHandling {
         guard isReady.load(ordering: .relaxed) else { throw APIError(SandboxError.notReady) }
         let body = try InvokeBody(request.body)
-        guard let record = store.resolve(ref) else {
-            throw APIError(.moduleNotFound, "no module with id or name '\(ref.prefix(200))'")
-        }
+        let record = try lookUp(ref)
         exchange.moduleID = record.id
         let limits = reloadable.withLock { $0.limits }.lowered(fuel: body.fuel, timeoutMilliseconds: body.timeoutMilliseconds)
         let receivedAt = InvocationRequest.now()
@@ -120,8 +118,7 @@ extension WasmhostService {
     func execute(
         _ id: String, export: String, body: InvokeBody, limits: Limits, receivedAt: UInt64 = InvocationRequest.now()
     ) throws(APIError) -> Result<InvocationResult, InvocationFailure> {
-        let module: CompiledModule
-        do { module = try directory.compiled(id: id) } catch { throw APIError(error) }
+        let module = try directory.compiledForRequest(id: id)
         let request = try prepare(module, export: export, body: body, limits: limits, receivedAt: receivedAt)
         return invoker.run(request, module: module, directory: directory)
     }

@@ -23,14 +23,7 @@ public struct LocalRunner {
 
     /// Sends one request through the service and waits for the answer.
     public func send(_ request: HTTPRequest) -> HTTPResponse {
-        switch service.handle(request) {
-        case .respond(let response):
-            return response
-        case .deferred(let work):
-            let box = WaitBox<HTTPResponse>()
-            work { response in box.put(response) }
-            return box.take()
-        }
+        service.handle(request).response() ?? HTTPResponse(status: 500)
     }
 
     /// Uploads `bytes`; the answer is the module description or a problem.
@@ -52,7 +45,7 @@ public struct LocalRunner {
         body.input = input
         body.wasi = wasi ?? WASIOptions(args: [export])
         let limits = service.configuration.sandbox.limits
-        let box = WaitBox<LocalAnswer>()
+        let answer = Handoff<LocalAnswer>()
         let accepted = service.workers.submit { [service, body] in
             let exchange = Exchange(request: HTTPRequest(method: "POST", path: "/local"))
             do throws(APIError) {
@@ -61,13 +54,13 @@ public struct LocalRunner {
                 case .success(let answer): answer
                 case .failure(let failure): failure.partial
                 }
-                box.put(LocalAnswer(response: service.outcome(result, exchange), streams: streams))
+                answer.put(LocalAnswer(response: service.outcome(result, exchange), streams: streams))
             } catch {
-                box.put(LocalAnswer(response: error.response, streams: nil))
+                answer.put(LocalAnswer(response: error.response, streams: nil))
             }
         }
         guard accepted else { return LocalAnswer(response: APIError(SandboxError.overloaded).response, streams: nil) }
-        return box.take()
+        return answer.take() ?? LocalAnswer(response: HTTPResponse(status: 500), streams: nil)
     }
 }
 
@@ -78,27 +71,4 @@ public struct LocalAnswer: Sendable {
     public let response: HTTPResponse
     /// Results, stdout, stderr and exit code; `nil` when the guest never ran.
     public let streams: InvocationResult?
-}
-
-/// Hands one value from a worker thread to the waiting caller.
-final class WaitBox<Value: Sendable>: @unchecked Sendable {
-    // Safety: `value` is only read and written with `condition` locked.
-    private let condition = NSCondition()
-    private var value: Value?
-
-    func put(_ newValue: Value) {
-        condition.lock()
-        value = newValue
-        condition.signal()
-        condition.unlock()
-    }
-
-    func take() -> Value {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if let value { return value }
-            condition.wait()
-        }
-    }
 }

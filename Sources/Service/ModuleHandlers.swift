@@ -52,29 +52,41 @@ extension WasmhostService {
     /// never a parse or a compile.
     func describing(_ records: [ModuleRecord], asList: Bool, exchange: Exchange) -> HTTPHandling {
         let size = records.reduce(0) { $0 + ($1.description?.count ?? 0) + 256 }
-        let answer: @Sendable () -> HTTPResponse = {
+        let answer: @Sendable () throws(APIError) -> HTTPResponse = { [self] () throws(APIError) in
             var writer = JSONWriter(capacity: size + 16)
             if asList { writer.writeRaw(Array(#"{"modules":["#.utf8)) }
-            for (index, record) in records.enumerated() {
-                if index > 0 { writer.writeRaw([UInt8(ascii: ",")]) }
-                DescriptionJSON.write(record, stored: record.description ?? [], into: &writer)
+            var written = 0
+            for record in records {
+                // A backend that keeps no descriptions (the shared registry): made from
+                // the compiled module, only ever here, on the control pool.
+                guard let stored = record.description ?? (try? directory.compiled(id: record.id)).map({
+                    DescriptionJSON.stored($0.description)
+                }) else { continue }
+                if written > 0 { writer.writeRaw([UInt8(ascii: ",")]) }
+                DescriptionJSON.write(record, stored: stored, into: &writer)
+                written += 1
             }
             if asList { writer.writeRaw(Array("]}".utf8)) }
+            if !asList && written == 0, let record = records.first { throw unavailableOrNotFound(record.id) }
             return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
         }
-        if size <= Self.inlineDescriptionBytes { return .respond(finish(answer(), exchange)) }
-        return onControlThread(exchange) { () throws(APIError) in answer() }
+        let allStored = records.allSatisfy { $0.description != nil }
+        if allStored && size <= Self.inlineDescriptionBytes {
+            do throws(APIError) { return .respond(finish(try answer(), exchange)) } catch { return .respond(finish(error.response, exchange)) }
+        }
+        return onControlThread(exchange, answer)
     }
 
     /// Stores a description for every module kept from before descriptions were
     /// stored (or whose description file is unreadable). Run once at start-up,
     /// before serving: it compiles those modules.
     public func describeStoredModules() {
-        for record in store.list() {
+        guard let directoryStore = store as? ModuleStore else { return }
+        for record in directoryStore.list() {
             if let stored = record.description, (try? JSONParser.parse(stored)) != nil { continue }
             do {
                 let module = try directory.compiled(id: record.id)
-                try store.attachDescription(DescriptionJSON.stored(module.description), to: record.id)
+                try directoryStore.attachDescription(DescriptionJSON.stored(module.description), to: record.id)
                 logger.info("stored the description of a module", metadata: ["module_id": "\(record.id)"])
             } catch {
                 logger.error("cannot describe a stored module", metadata: ["module_id": "\(record.id)", "error": "\(error)"])

@@ -54,13 +54,16 @@ enum ServiceMetrics {
     }
 
     /// Gauges read from their owners just before a scrape.
-    static func refresh(modules: Int, storedBytes: Int, cache: ModuleCacheStatistics, running: Int, queued: Int) {
+    static func refresh(
+        modules: Int, storedBytes: Int, cache: ModuleCacheStatistics, running: Int, queued: Int, storeReachable: Bool
+    ) {
         Gauge(label: "wasmhost_modules_stored").record(modules)
         Gauge(label: "wasmhost_modules_stored_bytes").record(storedBytes)
         Gauge(label: "wasmhost_module_cache_bytes").record(cache.bytes)
         Gauge(label: "wasmhost_module_cache_entries").record(cache.entries)
         Gauge(label: "wasmhost_invocations_running").record(running)
         Gauge(label: "wasmhost_admission_queue_depth").record(queued)
+        Gauge(label: "wasmhost_store_reachable").record(storeReachable ? 1 : 0)
     }
 
     /// The outcome label of an invocation error.

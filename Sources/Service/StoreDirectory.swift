@@ -4,12 +4,16 @@ import Sandbox
 /// The Sandbox's view of stored modules: the durable store behind the
 /// compiled-module cache.
 struct StoreDirectory: ModuleDirectory {
-    let store: ModuleStore
+    let store: any ModuleRegistry
     let cache: ModuleCache
     let compiler: ModuleCompiler
 
     func compiledModule(for ref: String) throws(SandboxError) -> CompiledModule? {
-        guard let record = store.resolve(ref) else { return nil }
+        let record: ModuleRecord?
+        do { record = try store.resolve(ref) } catch {
+            throw .trap(detail: "host.invoke: the module registry cannot be reached to find '\(ref.prefix(200))'", backtrace: [])
+        }
+        guard let record else { return nil }
         return try compiled(id: record.id)
     }
 
@@ -22,7 +26,17 @@ struct StoreDirectory: ModuleDirectory {
         }
     }
 
+    /// ``compiled(id:)`` for a request: a registry outage is `503 storage_unavailable`, not a missing module.
+    func compiledForRequest(id: String) throws(APIError) -> CompiledModule {
+        do { return try compiled(id: id) } catch {
+            if case .moduleNotFound = error, store.reachability == .unreachable {
+                throw APIError(StoreError.unavailable("the module registry cannot be reached to load this module"))
+            }
+            throw APIError(error)
+        }
+    }
+
     func label(for id: String) -> String {
-        store.resolve(id)?.names.first ?? String(id.prefix(12))
+        ((try? store.resolve(id)) ?? nil)?.names.first ?? String(id.prefix(12))
     }
 }

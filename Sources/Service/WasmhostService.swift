@@ -11,7 +11,7 @@ import Synchronization
 /// an `HTTPHandling`, so most tests need no network.
 public final class WasmhostService: HTTPHandler {
     let configuration: ServiceConfiguration
-    let store: ModuleStore
+    let store: any ModuleRegistry
     let cache: ModuleCache
     let compiler: ModuleCompiler
     let invoker: Invoker
@@ -28,10 +28,10 @@ public final class WasmhostService: HTTPHandler {
     /// What SIGHUP may change while running; read per request.
     let reloadable: Mutex<ReloadableSettings>
 
-    /// Creates the service over an opened store.
+    /// Creates the service over an opened store (the directory store or the shared registry).
     /// - Parameter metricsText: renders `/metrics` (the executable owns the Prometheus registry).
     public init(
-        configuration: ServiceConfiguration, store: ModuleStore, logger: Logger,
+        configuration: ServiceConfiguration, store: any ModuleRegistry, logger: Logger,
         metricsText: @escaping @Sendable () -> [UInt8] = { [] }
     ) {
         self.configuration = configuration
@@ -47,6 +47,8 @@ public final class WasmhostService: HTTPHandler {
             workers: configuration.maxConcurrent, stackBytes: configuration.sandbox.workerStackBytes,
             maxQueue: configuration.maxQueue)
         control = WorkerPool(workers: 2, stackBytes: configuration.sandbox.workerStackBytes, maxQueue: 256)
+        // Another replica deleted a module: its compiled code goes too (running calls keep their reference).
+        store.onModuleRemoved { [cache] id in cache.remove(id) }
     }
 
     /// Stops taking new invocations (`/readyz` turns 503) ahead of a shutdown.
@@ -141,12 +143,15 @@ public final class WasmhostService: HTTPHandler {
         case .ready:
             guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining") }
             // The store's state is reported, not judged: invocations of stored modules
-            // keep working while it cannot be written.
-            let health = store.health()
-            var members: [(String, JSONValue)] = [
-                ("status", .string("ready")), ("modules", .number(String(store.totals.count))), ("store", .string(health.state)),
-            ]
-            if let detail = health.detail { members.append(("store_detail", .string(detail))) }
+            // keep working while it cannot be written (or reached).
+            var members: [(String, JSONValue)] = [("status", .string("ready")), ("modules", .number(String(store.totals.count)))]
+            if let directoryStore = store as? ModuleStore {
+                let health = directoryStore.health()
+                members.append(("store", .string(health.state)))
+                if let detail = health.detail { members.append(("store_detail", .string(detail))) }
+            } else {
+                members.append(("store", .string(store.reachability.rawValue)))
+            }
             let body = JSONValue.object(members)
             return .respond(finish(Self.json(200, body), exchange))
         case .metrics:
@@ -157,14 +162,12 @@ public final class WasmhostService: HTTPHandler {
             return .respond(finish(HTTPResponse(
                 status: 200, headers: [("Content-Type", "application/json")], body: OpenAPIDocument.bytes), exchange))
         case .modules where request.method == "GET":
-            return describing(store.list(), asList: true, exchange: exchange)
+            return describing(try listed(), asList: true, exchange: exchange)
         case .modules:
             guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining and takes no uploads") }
             return onControlThread(exchange) { [self] () throws(APIError) in try upload(request) }
         case .module(let ref) where request.method == "GET":
-            guard let record = store.resolve(ref) else {
-                throw APIError(.moduleNotFound, "no module with id or name '\(ref.prefix(200))'")
-            }
+            let record = try lookUp(ref)
             exchange.moduleID = record.id
             return describing([record], asList: false, exchange: exchange)
         case .module(let name) where request.method == "PUT":
@@ -199,7 +202,7 @@ public final class WasmhostService: HTTPHandler {
         let load = workers.load
         ServiceMetrics.refresh(
             modules: totals.count, storedBytes: totals.bytes, cache: cache.statistics,
-            running: load.running, queued: load.queued)
+            running: load.running, queued: load.queued, storeReachable: store.reachability == .ok)
     }
 
     static func json(_ status: Int, _ value: JSONValue, headers: [(name: String, value: String)] = []) -> HTTPResponse {

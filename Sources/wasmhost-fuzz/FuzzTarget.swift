@@ -28,27 +28,9 @@ struct FuzzDirectory: ModuleDirectory {
 }
 
 /// Sends a request through the service without a socket and waits for the answer.
-final class SyncResponse: @unchecked Sendable {
-    // Safety: `response` is written and read under `condition`.
-    private let condition = NSCondition()
-    private var response: HTTPResponse?
-
+enum SyncResponse {
     static func send(_ request: HTTPRequest, to service: WasmhostService) -> HTTPResponse {
-        switch service.handle(request) {
-        case .respond(let response): return response
-        case .deferred(let work):
-            let box = SyncResponse()
-            work { response in
-                box.condition.lock()
-                box.response = response
-                box.condition.signal()
-                box.condition.unlock()
-            }
-            box.condition.lock()
-            defer { box.condition.unlock() }
-            while box.response == nil { box.condition.wait() }
-            return box.response ?? HTTPResponse(status: 599)
-        }
+        service.handle(request).response() ?? HTTPResponse(status: 599)
     }
 }
 

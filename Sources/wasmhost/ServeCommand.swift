@@ -5,6 +5,7 @@ import HTTPServer
 import Logging
 import Metrics
 import ModuleStore
+import PostgresStore
 import Prometheus
 import Service
 import ServiceLifecycle
@@ -44,15 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "wasmhost")
 
-        let store: ModuleStore
-        do {
-            store = try ModuleStore(
-                dataDirectory: settings.dataDirectory, maxTotalBytes: settings.storeMaxBytes,
-                logger: Logger(label: "wasmhost.store"))
-        } catch {
-            FileHandle.standardError.write(Data("wasmhost: store.data_dir: cannot open \(settings.dataDirectory): \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let store = try await Self.openStore(settings)
         let service = WasmhostService(
             configuration: settings.service, store: store, logger: Logger(label: "wasmhost.http"),
             metricsText: { registry.emitToBuffer() })
@@ -69,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The actual address, for scripts and tests that bind port 0.
         let shownHost = settings.http.host.contains(":") ? "[\(settings.http.host)]" : settings.http.host
         logger.info("started", metadata: [
-            "port": "\(server.port)", "data_dir": "\(settings.dataDirectory)",
+            "port": "\(server.port)", "store": "\(settings.storeBackend)",
             "modules": "\(store.totals.count)", "workers": "\(settings.service.maxConcurrent)",
         ])
         let daemon = Daemon(
@@ -82,5 +75,34 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             services: [daemon, signalHandling], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         try await group.run()
+    }
+}
+
+extension ServeCommand {
+    /// Opens the configured backend; exits 2 with a message naming the key when it cannot.
+    /// The shared registry is given `startupWait` to come up (replicas may start before it).
+    static func openStore(_ settings: Settings, startupWait: Duration = .seconds(30)) async throws -> any ModuleRegistry {
+        let logger = Logger(label: "wasmhost.store")
+        guard let postgres = settings.postgres else {
+            do {
+                return try ModuleStore(
+                    dataDirectory: settings.dataDirectory, maxTotalBytes: settings.storeMaxBytes, logger: logger)
+            } catch {
+                FileHandle.standardError.write(Data("wasmhost: store.data_dir: cannot open \(settings.dataDirectory): \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        let deadline = ContinuousClock.now + startupWait
+        while true {
+            do {
+                return try PostgresStore(configuration: postgres, logger: logger)
+            } catch .unavailable where ContinuousClock.now < deadline {
+                logger.warning("the registry (PostgreSQL) cannot be reached yet; retrying")
+                try await Task.sleep(for: .seconds(1))
+            } catch {
+                FileHandle.standardError.write(Data("wasmhost: store.postgres.url: cannot open the registry: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
     }
 }

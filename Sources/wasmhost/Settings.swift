@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import HTTPServer
+import PostgresStore
 import Sandbox
 import Service
 import SystemPackage
@@ -19,6 +20,10 @@ struct Settings {
     var service = ServiceConfiguration()
     var dataDirectory = "./data"
     var storeMaxBytes = 0
+    /// `store.backend`: `directory` (embedded, the default) or `postgres` (shared by replicas).
+    var storeBackend = "directory"
+    /// `store.postgres.*`; set when the backend is `postgres`.
+    var postgres: PostgresConfiguration?
     var logFormat = "text"
     var logLevel = "info"
     var shutdownGraceSeconds = 30
@@ -57,6 +62,8 @@ struct Settings {
 
         dataDirectory = try reader.string("store.data_dir", default: "./data")
         storeMaxBytes = try reader.int("store.max_bytes", default: 0, range: 0...Int.max)
+        storeBackend = try reader.string("store.backend", default: "directory", allowed: ["directory", "postgres"])
+        if storeBackend == "postgres" { postgres = try Self.postgres(reader, maxTotalBytes: storeMaxBytes) }
 
         var limits = Limits()
         service.maxModuleBytes = try reader.int("limits.max_module_bytes", default: 32 << 20, range: 1...(1 << 30))
@@ -86,6 +93,25 @@ struct Settings {
         logFormat = try reader.string("log.format", default: "text", allowed: ["text", "json"])
         logLevel = try reader.string("log.level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
         shutdownGraceSeconds = try reader.int("shutdown.grace_seconds", default: 30, range: 0...3600)
+    }
+
+    /// `store.postgres.*`; the URL (`WASMHOST_STORE_POSTGRES_URL`) is required and kept secret.
+    static func postgres(_ reader: KeyReader, maxTotalBytes: Int) throws -> PostgresConfiguration {
+        guard let url = try reader.optionalString("store.postgres.url"), !url.isEmpty else {
+            throw SettingsError(
+                key: "store.postgres.url",
+                problem: "store.backend is postgres but no URL is set (e.g. WASMHOST_STORE_POSTGRES_URL=postgresql://user@host/db)")
+        }
+        var postgres = PostgresConfiguration(url: url)
+        postgres.poolSize = try reader.int("store.postgres.pool_size", default: postgres.poolSize, range: 1...256)
+        postgres.connectTimeoutSeconds = try reader.int(
+            "store.postgres.connect_timeout_seconds", default: postgres.connectTimeoutSeconds, range: 1...60)
+        postgres.statementTimeoutMilliseconds = try reader.int(
+            "store.postgres.statement_timeout_ms", default: postgres.statementTimeoutMilliseconds, range: 100...600_000)
+        postgres.poolWaitMilliseconds = try reader.int(
+            "store.postgres.pool_wait_ms", default: postgres.poolWaitMilliseconds, range: 1...600_000)
+        postgres.maxTotalBytes = maxTotalBytes
+        return postgres
     }
 
     /// `HOST:PORT`, `[IPv6]:PORT`.
@@ -142,7 +168,7 @@ struct KeyReader {
     }
 
     func optionalString(_ key: String) throws -> String? {
-        config.string(forKey: ConfigKey(stringLiteral: key), isSecret: key == "auth.token")
+        config.string(forKey: ConfigKey(stringLiteral: key), isSecret: key == "auth.token" || key == "store.postgres.url")
     }
 }
 

@@ -114,8 +114,7 @@ struct OperationsTests {
         let served: [String: Set<String>] = [
             "/healthz": ["get"], "/readyz": ["get"], "/metrics": ["get"], "/openapi.json": ["get"],
             "/v1/modules": ["get", "post"], "/v1/modules/{ref}": ["get", "put", "delete"],
-            "/v1/modules/{ref}/invoke/{export}": ["post"],
-            "/": ["get"], "/console/{asset}": ["get"],
+            "/v1/modules/{ref}/invoke/{export}": ["post"], "/": ["get"], "/console/{asset}": ["get"],
         ]
         let methods = ["get", "post", "put", "delete", "patch", "head", "options"]
         #expect(Set(paths.keys) == Set(served.keys))

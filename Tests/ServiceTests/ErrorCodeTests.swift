@@ -97,9 +97,14 @@ struct ErrorCodeTests {
         (.notFound("m"), .moduleNotFound),
         (.unavailable("the module store's file system is read-only (EROFS: Read-only file system)"), .storageUnavailable),
         (.io("open /secret/path failed"), .internal),
+        (.unavailable("registry down"), .storageUnavailable),
     ])
     func everyStoreErrorMapsToItsCode(error: StoreError, code: ErrorCode) {
         #expect(APIError(error).code == code)
+    }
+
+    @Test func anUnreachableRegistryAsksTheClientToRetry() {
+        #expect(APIError(StoreError.unavailable("registry down")).headers.contains { $0.name == "Retry-After" })
     }
 
     @Test func anIOFailureDoesNotLeakItsMessage() {

@@ -189,6 +189,7 @@ struct ServiceHandleTests {
         defer { harness.close() }
         _ = harness.send("POST", "/v1/modules", query: [("name", "calc")], body: Self.calc)
         #expect(harness.send("GET", "/readyz").members["modules"] == .number("1"))
+        #expect(harness.send("GET", "/readyz").members["store"] == .string("ok"))
         harness.service.drain()
         #expect(harness.send("GET", "/readyz").code == "not_ready")
         #expect(harness.send("POST", "/v1/modules/calc/invoke/add", body: #"{"args": [1, 2]}"#).code == "not_ready")

@@ -27,14 +27,7 @@ final class ServiceHarness: Sendable {
 
     /// Sends `request` and waits (at most 10 s) for the answer, inline or deferred.
     func send(_ request: HTTPRequest) -> HTTPResponse {
-        switch service.handle(request) {
-        case .respond(let response):
-            return response
-        case .deferred(let work):
-            let box = ResponseBox()
-            work { box.set($0) }
-            return box.wait() ?? HTTPResponse(status: 599)
-        }
+        service.handle(request).response(waitingAtMost: 10) ?? HTTPResponse(status: 599)
     }
 
     func send(
@@ -42,22 +35,6 @@ final class ServiceHarness: Sendable {
         headers: [(name: String, value: String)] = [], body: String = ""
     ) -> HTTPResponse {
         send(HTTPRequest(method: method, path: path, query: query, headers: headers, body: Array(body.utf8)))
-    }
-}
-
-/// Hands a deferred answer from the completing thread to the test.
-final class ResponseBox: Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private let response = Mutex<HTTPResponse?>(nil)
-
-    func set(_ value: HTTPResponse) {
-        response.withLock { $0 = value }
-        semaphore.signal()
-    }
-
-    func wait(seconds: Double = 10) -> HTTPResponse? {
-        guard semaphore.wait(timeout: .now() + seconds) == .success else { return nil }
-        return response.withLock { $0 }
     }
 }
 

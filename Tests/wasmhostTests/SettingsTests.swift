@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import PostgresStore
 import Testing
 @testable import wasmhost
 
@@ -146,6 +147,26 @@ struct SettingsTests {
         #expect(roomy.service.sandbox.limits.maxReentrancyDepth == 1000)
         let small = #expect(throws: SettingsError.self) { try Self.settings(["sandbox.worker_stack_bytes": "1048576"]) }
         #expect(small?.key == "limits.max_reentrancy_depth")
+    }
+
+    @Test func thePostgresBackendNeedsAURLAndReadsItsKeys() throws {
+        #expect(try Self.settings([:]).storeBackend == "directory")
+        #expect(try Self.settings([:]).postgres == nil)
+        let missing = #expect(throws: SettingsError.self) { try Self.settings(["store.backend": "postgres"]) }
+        #expect(missing?.key == "store.postgres.url")
+        let unknown = #expect(throws: SettingsError.self) { try Self.settings(["store.backend": "etcd"]) }
+        #expect(unknown?.key == "store.backend")
+        let settings = try Self.settings([
+            "store.backend": "postgres", "store.postgres.url": "postgresql://db/wasmhost",
+            "store.postgres.pool_size": "9", "store.postgres.statement_timeout_ms": "1500", "store.max_bytes": "1000",
+        ])
+        let postgres = try #require(settings.postgres)
+        #expect(postgres.url == "postgresql://db/wasmhost" && postgres.poolSize == 9)
+        #expect(postgres.statementTimeoutMilliseconds == 1500 && postgres.maxTotalBytes == 1000)
+        let pool = #expect(throws: SettingsError.self) {
+            try Self.settings(["store.backend": "postgres", "store.postgres.url": "x", "store.postgres.pool_size": "0"])
+        }
+        #expect(pool?.key == "store.postgres.pool_size")
     }
 
     @Test func anEmptyTokenMeansNoAuth() throws {

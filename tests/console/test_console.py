@@ -84,7 +84,8 @@ class Page:
 
     def go(self, hash_route):
         """Moves to `hash_route` in the same page, or reloads it when it is already there."""
-        if self.driver.execute_script("return location.hash") == hash_route:
+        if not self.driver.current_url.startswith(self.base + "/") or \
+                self.driver.execute_script("return location.hash") == hash_route:
             self.open(hash_route)
             return
         self.mark()
@@ -118,6 +119,12 @@ class Page:
     def errors(self):
         """Console errors and failed loads since the last call."""
         return [entry for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+    def script_errors(self):
+        """Console errors other than the network log of a 4xx/5xx answer (which the tests ask for):
+        exceptions, unhandled rejections, policy violations."""
+        return [entry for entry in self.errors()
+                if "Failed to load resource: the server responded with a status of" not in entry["message"]]
 
     def unlabelled_controls(self):
         return self.driver.execute_script("""
@@ -193,6 +200,17 @@ def test_page_headers_and_a_clean_load(context):
     assert not errors, errors
     assert not page.unlabelled_controls(), page.unlabelled_controls()
     page.screenshot("empty")
+    # The policy is in force: an inline script does not run, and a fetch elsewhere is refused.
+    ran = page.driver.execute_async_script("""
+        const done = arguments[0];
+        const script = document.createElement('script');
+        script.textContent = 'window.inlineRan = true';
+        document.body.append(script);
+        fetch('http://localhost:9/').then(() => done('fetched'), () => done(window.inlineRan ? 'inline ran' : 'blocked'));""")
+    assert ran == "blocked", ran
+    violations = [entry["message"] for entry in page.errors()]
+    assert any("script-src" in message for message in violations), violations
+    assert any("connect-src" in message for message in violations), violations
 
 
 def test_upload_add_wat_and_invoke_add(context):
@@ -252,17 +270,209 @@ def test_bad_args_shows_its_detail(context):
     page.screenshot("bad-args")
 
 
-def test_a_trap_shows_its_backtrace_or_detail(context):
-    """trap.div(7, 0): the trap's detail, and its backtrace when the daemon sends one."""
+def test_a_trap_shows_its_backtrace(context):
+    """trap.div(7, 0) and trap.recurse(0): the trap's detail and its backtrace, a run of one function folded."""
     page = context.page
     ensure_module(page, "trap", "trap")
-    invoke_with_fields(page, "trap", "div", ["7", "0"])
-    page.appears("#view .answer.problem")
-    _, _, problem = api(page.base, "POST", "/v1/modules/trap/invoke/div", body=b'{"args":[7,0]}')
-    assert page.find("#view .problem-code").text == "trap"
-    assert page.find("#view .problem-detail").text == problem["detail"]
-    shown = [item.text for item in page.find_all("#view .backtrace li")]
-    assert shown == problem.get("backtrace", []), shown
+    for export, values, body in (("div", ["7", "0"], b'{"args":[7,0]}'), ("recurse", ["0"], b'{"args":[0]}')):
+        invoke_with_fields(page, "trap", export, values)
+        page.appears("#view .answer.problem")
+        _, _, problem = api(page.base, "POST", f"/v1/modules/trap/invoke/{export}", body=body)
+        assert page.find("#view .problem-code").text == "trap"
+        assert page.find("#view .problem-detail").text == problem["detail"]
+        shown = []
+        for item in page.find_all("#view .backtrace li"):
+            shown += [item.find_element(By.TAG_NAME, "code").text] * int(item.get_attribute("data-count"))
+        assert shown == problem.get("backtrace", []), shown
+        if export == "recurse" and problem.get("backtrace"):
+            assert len(page.find_all("#view .backtrace li")) < len(problem["backtrace"])
+    page.screenshot("trap")
+
+
+def test_a_chain_across_two_modules_has_a_lane_each(context):
+    """cycle-a.go(1) → cycle-b.go(1) → cycle-a.go(1): two lanes, frames placed in their module's lane."""
+    page = context.page
+    ensure_module(page, "cycle_a", "cycle-a")
+    ensure_module(page, "cycle_b", "cycle-b")
+    invoke_with_fields(page, "cycle-a", "go", ["1"])
+    page.appears("#view svg.chain")
+    _, _, problem = api(page.base, "POST", "/v1/modules/cycle-a/invoke/go", body=b'{"args":[1]}')
+    lanes = [lane.text for lane in page.find_all("#view svg.chain text.lane-name")]
+    assert lanes == ["cycle-a", "cycle-b"], lanes
+    frames = page.find_all("#view svg.chain g.frame")
+    assert len(frames) == len(problem["chain"]) == 3
+    x = [frame.find_element(By.TAG_NAME, "rect").get_attribute("x") for frame in frames]
+    assert x[0] == x[2] != x[1], x
+    assert [f.get_attribute("data-index") for f in page.find_all("#view svg.chain g.frame.repeat")] == ["2"]
+    page.screenshot("chain-two-modules")
+
+
+def test_a_depth_cut_is_marked(context):
+    """countdown.down(64) passes the default depth: the last frame and the cut are marked, the middle folded."""
+    page = context.page
+    ensure_module(page, "countdown", "countdown")
+    invoke_with_fields(page, "countdown", "down", ["64"])
+    svg = page.appears("#view svg.chain")
+    _, _, problem = api(page.base, "POST", "/v1/modules/countdown/invoke/down", body=b'{"args":[64]}')
+    assert problem["reason"] == "depth" == svg.get_attribute("data-reason")
+    chain = problem["chain"]
+    frames = page.find_all("#view svg.chain g.frame")
+    assert len(frames) == min(len(chain), 24), len(frames)
+    cut = page.find_all("#view svg.chain g.frame.cut")
+    assert [frame.get_attribute("data-index") for frame in cut] == [str(len(chain) - 1)]
+    assert cut[0].find_element(By.TAG_NAME, "title").get_attribute("textContent") == f"{len(chain)}. {chain[-1]}"
+    assert page.find_all("#view svg.chain line.cut-line")
+    assert f"{len(chain)} frames" in page.find("#view svg.chain text.cut-label").text
+    if len(chain) > 24:
+        assert f"{len(chain) - 24} more frames" in page.find("#view svg.chain text.gap").text
+    assert not page.find_all("#view svg.chain g.frame.repeat")
+
+
+# The component description of API.md ("Components"): the daemon's engine cannot
+# store one yet, so the page's own renderers are given it directly.
+COMPONENT = {
+    "id": "c" * 64, "kind": "component", "names": ["greeter"], "size": 5120,
+    "exports": [
+        {"name": "greet", "kind": "func", "params": [{"name": "name", "type": "string"}], "result": "string"},
+        {"name": "example:demo/geo#area", "kind": "func", "params": [{"name": "s", "type": "shape"}], "result": "f64"},
+        {"name": "example:demo/files#open", "kind": "func", "callable": False,
+         "params": [{"name": "path", "type": "string"}], "result": "own<file>", "detail": "resource types cannot cross JSON"},
+    ],
+    "types": {"shape": "variant { circle(f64), rect(point) }", "point": "record { x: f64, y: f64 }"},
+    "imports": ["wasi:cli/stdout@0.2.0", "wasmhost:host/api@1.0.0"],
+    "wit": "package root:component;\n\nworld root {\n  export greet: func(name: string) -> string;\n}\n",
+}
+
+
+def test_a_component_description_renders(context):
+    """A component shows its kind, types and WIT; WIT-typed fields, a JSON editor for a variant."""
+    page = context.page
+    page.open("#/")
+    outcome = page.driver.execute_async_script("""
+        const [description, done] = arguments;
+        Promise.all([import('/console/modules.js'), import('/console/invoke.js')]).then(([modules, invoke]) => {
+          const view = document.getElementById('view');
+          view.replaceChildren(modules.moduleDetail(description, () => {}));
+          view.append(invoke.invokeView(description, description.exports[1]));
+          view.append(invoke.invokeView(description, description.exports[0]));
+          done('ok');
+        }).catch((error) => done(String(error)));""", COMPONENT)
+    assert outcome == "ok", outcome
+    assert page.find("#view h2 .badge").text == "component"
+    table = page.find("#view table").text
+    assert "greet(name: string) -> string" in table and "resource types cannot cross JSON" in table, table
+    links = [link.get_attribute("aria-label") for link in page.find_all("#view table a.button")]
+    assert links == ["Invoke greet", "Invoke example:demo/geo#area"], links
+    assert "world root" in page.find("#view pre.wit").text
+    assert "variant { circle(f64), rect(point) }" in page.find("#view dl.types").text
+    assert [item.text for item in page.find_all("#view ul.imports li")] == COMPONENT["imports"]
+    area, greet = page.find_all("#view form.invoke-form")
+    editor = area.find_element(By.CSS_SELECTOR, "textarea.json.arg")
+    editor.send_keys('{"tag": "circle", "val": 1.5}')
+    command = area.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "pre.curl").get_attribute("textContent")
+    assert '{"args":[{"tag": "circle", "val": 1.5}]}' in command, command
+    assert "/invoke/example%3Ademo%2Fgeo%23area" in command, command
+    greet.find_element(By.CSS_SELECTOR, "input.arg").send_keys('Ada "the first"')
+    command = greet.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "pre.curl").get_attribute("textContent")
+    assert """'{"args":["Ada \\"the first\\""]}'""" in command, command
+    assert not page.unlabelled_controls(), page.unlabelled_controls()
+    page.screenshot("component")
+
+
+VALUES = [
+    # export, typed text, JSON body args
+    ("id_i64", "9223372036854775807", '["9223372036854775807"]'),
+    ("id_i64", "-0x8000000000000000", '["-0x8000000000000000"]'),
+    ("id_f64", "-0", "[-0.0]"),
+    ("id_f32", "0.1", "[0.1]"),
+    ("id_f32", "nan", '["nan"]'),
+    ("id_f64", "-inf", '["-inf"]'),
+    ("id_v128", "0x000102030405060708090a0b0c0d0e0f", '["0x000102030405060708090a0b0c0d0e0f"]'),
+]
+
+
+class NumberText(str):
+    """A JSON number kept as the text the daemon wrote."""
+
+
+def test_values_are_sent_and_shown_exactly(context):
+    """i64 beyond 2^53, -0.0, f32 0.1, nan, -inf and v128 go through the form and come back as the daemon wrote them."""
+    page = context.page
+    ensure_module(page, "identity", "identity")
+    for export, typed, args in VALUES:
+        invoke_with_fields(page, "identity", export, [typed])
+        request = urllib.request.Request(f"{page.base}/v1/modules/identity/invoke/{export}",
+                                         data=f'{{"args":{args}}}'.encode(), method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            expected = json.loads(response.read(), parse_int=NumberText, parse_float=NumberText)["results"]
+        expected_text = [value if isinstance(value, NumberText) else json.dumps(value) for value in expected]
+        shown = [element.text for element in page.find_all("#view .result-value")]
+        assert shown == expected_text, (export, typed, shown, expected_text)
+        command = page.find("#view pre.curl").get_attribute("textContent")
+        assert f'{{"args":{args}}}' in command or f'{{"args":[{typed}]}}' in command, command
+
+
+def test_input_output_logs_and_wasi_streams(context):
+    """echo shows its output and log line; a .wasm WASI program uploaded through the file input shows stdout,
+    and the WASI stdin field reaches it."""
+    page = context.page
+    ensure_module(page, "echo", "echo")
+    page.go("#/modules/echo/invoke/echo")
+    page.find("#view textarea[id$='-input']").send_keys("hello, console")
+    page.find("#view form.invoke-form button[type=submit]").click()
+    page.appears("#view .answer.ok")
+    _, _, answer = api(page.base, "POST", "/v1/modules/echo/invoke/echo", body=b'{"input":"hello, console"}')
+    assert page.find("#view pre.stream").text == answer["output"] == "hello, console"
+    assert [line.text for line in page.find_all("#view ol.logs li")] == answer["logs"]
+    fixtures = os.path.join(REPO, "Tests", "Fixtures", "wasi")
+    upload_through_the_file_input(page, os.path.join(fixtures, "stdin_checksum.wasm"), "checksum")
+    page.go("#/modules/checksum/invoke/_start")
+    page.find("#view textarea[id$='-stdin']").send_keys("abc")
+    page.find("#view form.invoke-form button[type=submit]").click()
+    page.appears("#view .answer.ok")
+    _, _, answer = api(page.base, "POST", "/v1/modules/checksum/invoke/_start", body=b'{"wasi":{"stdin":"abc"}}')
+    streams = [element.text for element in page.find_all("#view pre.stream")]
+    assert streams[0] == answer["stdout"].strip(), (streams, answer)
+    assert "exit code" in page.find("#view .answer dl").text
+    page.screenshot("wasi")
+
+
+def test_dropping_a_file_on_the_page_uploads_it(context):
+    """A .wat dropped anywhere on the page is uploaded with the name typed in the form."""
+    page = context.page
+    page.open("#/")
+    page.find("#upload-name").send_keys("dropped")
+    with open(os.path.join(EXAMPLES, "fib.wat"), encoding="utf-8") as source:
+        text = source.read()
+    page.mark()
+    page.driver.execute_script("""
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([arguments[0]], 'fib.wat', { type: 'text/plain' }));
+        const target = document.querySelector('#view h2');
+        target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));""", text)
+    page.wait(lambda: page.driver.execute_script("return location.hash") == "#/modules/dropped", "the dropped module's page")
+    page.wait_for_view()
+    status, _, description = api(page.base, "GET", "/v1/modules/dropped")
+    assert status == 200 and "fib" in [entry["name"] for entry in description["exports"]]
+    assert "fib" in page.find("#view table").text
+
+
+def test_copy_as_curl_puts_the_command_on_the_clipboard(context):
+    """The button copies the command the page shows, which asks the daemon the same question."""
+    page = context.page
+    ensure_module(page, "add", "calc")
+    page.driver.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": page.base, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    page.go("#/modules/calc/invoke/add")
+    page.find("#view input[id$='-arg0']").send_keys("-7")
+    page.find("#view input[id$='-arg1']").send_keys("16")
+    page.find("#view button.copy-curl").click()
+    page.wait(lambda: page.find("#view button.copy-curl").text == "Copied", "the copy to finish")
+    copied = page.driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], (e) => arguments[0](String(e)))")
+    assert copied == page.find("#view pre.curl").get_attribute("textContent"), copied
+    run = subprocess.run(["bash", "-c", copied], capture_output=True, text=True, timeout=30)
+    assert json.loads(run.stdout)["results"] == [9], run.stdout + run.stderr
 
 
 def test_client_side_value_errors_name_the_field(context):
@@ -389,7 +599,14 @@ TESTS = [
     test_upload_add_wat_and_invoke_add,
     test_pingpong_chain_is_drawn_with_the_repeat_marked,
     test_bad_args_shows_its_detail,
-    test_a_trap_shows_its_backtrace_or_detail,
+    test_a_trap_shows_its_backtrace,
+    test_a_chain_across_two_modules_has_a_lane_each,
+    test_a_depth_cut_is_marked,
+    test_a_component_description_renders,
+    test_values_are_sent_and_shown_exactly,
+    test_input_output_logs_and_wasi_streams,
+    test_dropping_a_file_on_the_page_uploads_it,
+    test_copy_as_curl_puts_the_command_on_the_clipboard,
     test_client_side_value_errors_name_the_field,
     test_delete_asks_first,
     test_keyboard_only_invoke,
@@ -422,7 +639,10 @@ def main():
                 continue
             test_started = time.monotonic()
             try:
+                context.page.errors()
                 test(context)
+                errors = context.page.script_errors()
+                assert not errors, f"console errors: {errors}"
                 passed += 1
                 print(f"PASS {test.__name__} ({time.monotonic() - test_started:.1f} s)", flush=True)
             except Exception:  # noqa: BLE001 (every failure is reported, then the next test runs)

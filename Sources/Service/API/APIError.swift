@@ -90,10 +90,10 @@ extension APIError {
         case .invalidName(let name):
             self.init(.badRequest, "name '\(name)' must match [a-z0-9][a-z0-9._-]{0,63} and not be 64 hex digits")
         case .notFound(let ref): self.init(.moduleNotFound, "no module with id or name '\(ref)'")
+        case .io: self.init(.internal, "the module store failed to read or write")
         case .unavailable(let detail):
             self.init(.storageUnavailable, detail)
-            headers = [("Retry-After", "5")]
-        case .io: self.init(.internal, "the module store failed to read or write")
+            headers = [("Retry-After", "1")]
         }
     }
 }

@@ -5,7 +5,7 @@
 //   #/modules/{ref}/invoke/{export} the invoke form and its answer
 
 import { h, replace, announce } from './dom.js';
-import { token, setToken, Unauthorized, Unreachable } from './api.js';
+import { token, setToken, refOf, Unauthorized, Unreachable } from './api.js';
 import { listView, detailView, describeExport, upload } from './modules.js';
 import { invokeView } from './invoke.js';
 import { startHealth } from './health.js';
@@ -14,7 +14,12 @@ const view = document.getElementById('view');
 let rendering = 0;
 
 function route(hash) {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  let parts;
+  try {
+    parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return { name: 'list' }; // bad percent-encoding typed into the address bar
+  }
   if (parts[0] === 'modules' && parts.length === 2) return { name: 'detail', ref: parts[1] };
   if (parts[0] === 'modules' && parts.length === 4 && parts[2] === 'invoke') return { name: 'invoke', ref: parts[1], export: parts[3] };
   return { name: 'list' };
@@ -63,8 +68,11 @@ async function render() {
   document.title = `${heading?.textContent ?? 'Console'} · wasmhost`;
 }
 
+/** The token prompt after a 401; a token that was refused is forgotten. */
 function tokenView(error) {
   const hadToken = token() !== null;
+  setToken(null);
+  updateTokenButton();
   const input = h('input', { type: 'password', id: 'token-input', name: 'token', required: true, autocomplete: 'off', 'aria-describedby': 'token-hint' });
   const form = h('form', { class: 'token-form', id: 'token-form' },
     h('div', { class: 'field' }, h('label', { for: input.id }, 'Bearer token'), input,
@@ -75,7 +83,6 @@ function tokenView(error) {
     setToken(input.value.trim());
     render();
   });
-  setToken(null);
   return h('section', { class: 'view token', id: 'token-prompt' },
     h('h2', { tabIndex: -1 }, 'This daemon needs a token'),
     h('p', { role: hadToken ? 'alert' : null }, hadToken ? `The token was not accepted: ${error.message}.` : 'Auth is configured: enter the token to use the console.'),
@@ -118,7 +125,7 @@ document.addEventListener('drop', async (event) => {
   const name = document.getElementById('upload-name')?.value.trim() ?? '';
   const status = document.querySelector('.upload-status') ?? document.getElementById('drop-status');
   const uploaded = await upload(file, name, status);
-  if (uploaded) navigate(`#/modules/${encodeURIComponent(uploaded.names?.[0] ?? uploaded.id)}`);
+  if (uploaded) navigate(`#/modules/${encodeURIComponent(refOf(uploaded))}`);
 });
 
 // The skip link focuses the content without touching the hash, which holds the route.

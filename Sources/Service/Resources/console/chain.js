@@ -87,15 +87,19 @@ export function chainFigure(chain, reason, knownLabels) {
     graphics.push(s('path', { class: 'call', d: `M${from.x},${from.y + BOX_HEIGHT} L${to.x},${to.y - 2}`, 'marker-end': `url(#${id}-arrow)` }));
   }
   if (repeated) {
+    // Each row holds one frame, so a link along the rows of the two frames and down a
+    // gutter right of every lane crosses no other frame.
     const from = centers.get(last);
     const to = centers.get(firstOfRepeat);
     if (from && to) {
-      const bend = Math.max(from.right, to.right) + 26;
+      const gutter = SIDE + lanes.length * LANE_WIDTH + 8;
+      const fromY = from.y + BOX_HEIGHT / 2;
+      const toY = to.y + BOX_HEIGHT / 2;
       graphics.push(s('path', {
         class: 'repeat-link', 'marker-end': `url(#${id}-arrow-repeat)`,
-        d: `M${from.right},${from.y + BOX_HEIGHT / 2} C${bend},${from.y + BOX_HEIGHT / 2} ${bend},${to.y + BOX_HEIGHT / 2} ${to.right + 2},${to.y + BOX_HEIGHT / 2}`,
+        d: `M${from.right},${fromY} H${gutter - 8} Q${gutter},${fromY} ${gutter},${fromY - 8} V${toY + 8} Q${gutter},${toY} ${gutter - 8},${toY} H${to.right + 2}`,
       }));
-      graphics.push(s('text', { class: 'repeat-label', x: bend - 2, y: (from.y + to.y) / 2 + BOX_HEIGHT / 2 + 4 }, 'repeat'));
+      graphics.push(s('text', { class: 'repeat-label', x: gutter + 6, y: (fromY + toY) / 2 + 4 }, 'repeat'));
     }
   }
   if (reason === 'depth') {
@@ -119,9 +123,15 @@ export function chainFigure(chain, reason, knownLabels) {
     h('figcaption', {}, `Chain (${reason ?? 'loop'}): ${summary}.`));
 }
 
-/** A trap's backtrace, innermost function first, as the daemon sends it. */
+/** A trap's backtrace, innermost function first; a run of one function (deep recursion) is one line. */
 export function backtraceList(backtrace) {
+  const runs = [];
+  for (const name of backtrace.map(String)) {
+    if (runs.length && runs.at(-1).name === name) runs.at(-1).count += 1;
+    else runs.push({ name, count: 1 });
+  }
   return h('section', { class: 'backtrace' },
-    h('h4', {}, 'Backtrace'),
-    h('ol', {}, backtrace.map((name) => h('li', {}, h('code', {}, String(name))))));
+    h('h4', {}, `Backtrace (${backtrace.length} frame${backtrace.length === 1 ? '' : 's'})`),
+    h('ol', {}, runs.map((run) => h('li', { dataset: { count: run.count } }, h('code', {}, run.name),
+      run.count > 1 ? h('span', { class: 'muted' }, ` × ${run.count}`) : null))));
 }

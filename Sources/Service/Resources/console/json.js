@@ -5,6 +5,8 @@
 export class ExactNumber {
   constructor(text) { this.text = text; }
   toString() { return this.text; }
+  /** The nearest JavaScript number, for arithmetic such as formatting a size. */
+  valueOf() { return Number(this.text); }
 }
 
 /** JSON.parse, with numbers as ExactNumber (source text access, Chromium 114+, Firefox 135+). */

@@ -146,9 +146,14 @@ function importsList(module) {
 /** The detail view of the module `ref`. */
 export async function detailView(ref, navigate) {
   const reply = await request('GET', modulePath(ref));
-  const crumbs = h('p', { class: 'crumbs' }, h('a', { href: '#/' }, 'Modules'), ' / ', ref);
-  if (!reply.ok) return h('section', { class: 'view detail' }, crumbs, h('h2', { tabIndex: -1 }, ref), failure(reply));
-  const module = reply.data;
+  if (reply.ok) return moduleDetail(reply.data, navigate);
+  return h('section', { class: 'view detail' },
+    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, 'Modules'), ' / ', ref), h('h2', { tabIndex: -1 }, ref), failure(reply));
+}
+
+/** The page of one module's description: facts, exports, imports, and a component's types and WIT. */
+export function moduleDetail(module, navigate) {
+  const crumbs = h('p', { class: 'crumbs' }, h('a', { href: '#/' }, 'Modules'), ' / ', refOf(module));
   const status = h('div', { 'aria-live': 'polite' });
   const remove = h('button', { type: 'button', class: 'danger' }, 'Delete module');
   remove.addEventListener('click', () => deleteModule(module, status, () => navigate('#/')));

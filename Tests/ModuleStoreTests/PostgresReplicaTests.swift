@@ -1,0 +1,83 @@
+import Foundation
+import ModuleStore
+import PostgresStore
+import Synchronization
+import Testing
+
+/// Two PostgresStore instances over one database behave as two replicas.
+@Suite(.enabled(if: PostgresFixture.url != nil, "needs WASMHOST_TEST_POSTGRES_URL"), .timeLimit(.minutes(1)))
+struct PostgresReplicaTests {
+    /// Polls `condition` for up to `seconds`.
+    func eventually(within seconds: Double = 2, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return try condition()
+    }
+
+    /// Two stores over one fresh schema: replicas A and B.
+    func withReplicas(_ body: (PostgresStore, PostgresStore) throws -> Void) throws {
+        let schema = try PostgresFixture.freshSchema()
+        defer { PostgresFixture.drop(schema) }
+        let a = try PostgresFixture.open(schema)
+        let b = try PostgresFixture.open(schema)
+        defer { a.close(); b.close() }
+        try body(a, b)
+    }
+
+    @Test func anUploadOnOneReplicaIsReadThroughOnAnother() throws {
+        try withReplicas { a, b in
+            let bytes = moduleBytes(40, size: 64)
+            let record = try a.put(bytes, name: "fresh").record
+            // Straight after the commit, before any notification: read-through.
+            #expect(try b.resolve("fresh")?.id == record.id)
+            #expect(try b.resolve(record.id)?.names == ["fresh"])
+            #expect(try b.bytes(of: record.id) == bytes)
+        }
+    }
+
+    @Test func nameMovesAndDeletesReachTheOtherReplicaThroughTheListener() throws {
+        try withReplicas { a, b in
+            let removed = Mutex<[String]>([])
+            b.onModuleRemoved { id in removed.withLock { $0.append(id) } }
+            let first = try a.put(moduleBytes(41), name: "tag").record
+            #expect(try b.resolve("tag")?.id == first.id)
+            let second = try a.put(moduleBytes(42), name: "tag").record
+            #expect(eventually { (try? b.resolve("tag"))??.id == second.id })
+            try a.delete(second.id)
+            // Other tests share the database and its NOTIFY channel: look for this id only.
+            #expect(eventually { removed.withLock { $0.contains(second.id) } })
+            #expect(try b.resolve("tag") == nil)
+            #expect(b.totals.count == 1)
+        }
+    }
+
+    @Test func theSchemaIsMigratedOnceAndReopeningIsHarmless() throws {
+        let schema = try PostgresFixture.freshSchema()
+        defer { PostgresFixture.drop(schema) }
+        let record: ModuleRecord
+        do {
+            let store = try PostgresFixture.open(schema)
+            defer { store.close() }
+            record = try store.put(moduleBytes(43), name: "kept").record
+        }
+        let again = try PostgresFixture.open(schema)
+        defer { again.close() }
+        #expect(again.totals.count == 1)
+        #expect(try again.resolve("kept") == record)
+    }
+
+    @Test func anUnreachableServerIsAnUnavailableError() throws {
+        var configuration = PostgresConfiguration(url: "postgresql://127.0.0.1:1/none")
+        configuration.connectTimeoutSeconds = 1
+        let error = #expect(throws: StoreError.self) {
+            _ = try PostgresStore(configuration: configuration, logger: .init(label: "test"))
+        }
+        guard case .unavailable = error else {
+            Issue.record("expected unavailable, got \(String(describing: error))")
+            return
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import ModuleStore
+import PostgresStore
+import Synchronization
+import Testing
+
+/// The store protocol's contract, run against both backends: the directory
+/// store in a temp dir, and PostgreSQL when `WASMHOST_TEST_POSTGRES_URL` names
+/// a server (`make test` starts a throwaway one). Each PostgreSQL case gets a
+/// schema of its own.
+struct RegistryContractTests {
+    enum Backend: String, CaseIterable, CustomStringConvertible {
+        case directory, postgres
+        var description: String { rawValue }
+    }
+
+    static var backends: [Backend] {
+        PostgresFixture.url == nil ? [.directory] : Backend.allCases
+    }
+
+    @Test(arguments: backends)
+    func putResolveAndReadBack(_ backend: Backend) throws {
+        try RegistryFixture.with(backend) { store in
+            let bytes = moduleBytes(1, size: 40)
+            let first = try store.put(bytes, name: "calc")
+            #expect(first.created)
+            #expect(first.record.id == ModuleStore.id(of: bytes) && first.record.size == 40 && first.record.names == ["calc"])
+            #expect(try !store.put(bytes, name: nil).created)
+            #expect(try store.resolve(first.record.id)?.id == first.record.id)
+            #expect(try store.resolve("calc")?.id == first.record.id)
+            #expect(try store.resolve("other") == nil)
+            #expect(try store.bytes(of: first.record.id) == bytes)
+            #expect(store.totals.count == 1 && store.totals.bytes == 40)
+            #expect(store.reachability == .ok)
+        }
+    }
+
+    @Test(arguments: backends)
+    func aNameMovesLikeATag(_ backend: Backend) throws {
+        try RegistryFixture.with(backend) { store in
+            let a = try store.put(moduleBytes(3), name: "tag").record
+            let b = try store.put(moduleBytes(4), name: "tag").record
+            #expect(try store.resolve("tag")?.id == b.id)
+            #expect(try store.resolve(a.id)?.names == [])
+            #expect(try store.resolve(b.id)?.names == ["tag"])
+            _ = try store.put(moduleBytes(3), name: "zeta")
+            _ = try store.put(moduleBytes(3), name: "alpha")
+            #expect(try store.resolve(a.id)?.names == ["alpha", "zeta"])
+        }
+    }
+
+    @Test(arguments: backends)
+    func deleteRemovesTheModuleAndEveryName(_ backend: Backend) throws {
+        try RegistryFixture.with(backend) { store in
+            let keep = try store.put(moduleBytes(7), name: "keep").record
+            _ = try store.put(moduleBytes(8), name: "one")
+            let doomed = try store.put(moduleBytes(8), name: "two").record
+            #expect(try store.delete("one").id == doomed.id)
+            #expect(try store.resolve(doomed.id) == nil)
+            #expect(try store.resolve("two") == nil)
+            #expect(try store.resolve("keep") == keep)
+            #expect(try store.list().map(\.id) == [keep.id])
+            #expect(throws: StoreError.notFound("one")) { try store.delete("one") }
+            let missing = #expect(throws: StoreError.self) { try store.bytes(of: doomed.id) }
+            guard case .notFound = missing else { Issue.record("expected notFound, got \(String(describing: missing))"); return }
+        }
+    }
+
+    @Test(arguments: backends)
+    func listIsOldestFirstAndAnInvalidNameStoresNothing(_ backend: Backend) throws {
+        try RegistryFixture.with(backend) { store in
+            var ids: [String] = []
+            for seed in 20..<25 { ids.append(try store.put(moduleBytes(seed), name: nil).record.id) }
+            #expect(try store.list().map(\.id) == ids)
+            #expect(throws: StoreError.invalidName("Bad Name")) { try store.put(moduleBytes(30), name: "Bad Name") }
+            #expect(try store.list().count == 5)
+        }
+    }
+
+    @Test(arguments: backends)
+    func concurrentIdenticalPutsCreateOneModule(_ backend: Backend) throws {
+        try RegistryFixture.with(backend) { store in
+            let bytes = moduleBytes(16, size: 4096)
+            let outcomes = Mutex<[Bool?]>([])
+            DispatchQueue.concurrentPerform(iterations: 16) { index in
+                let created = try? store.put(bytes, name: index.isMultiple(of: 2) ? "shared" : nil).created
+                outcomes.withLock { $0.append(created) }
+            }
+            let results = outcomes.withLock { $0 }
+            #expect(!results.contains(nil))
+            #expect(results.filter { $0 == true }.count == 1)
+            let names = try store.list().map(\.names)
+            #expect(names == [["shared"]])
+        }
+    }
+}
