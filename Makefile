@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build build-debug run test unit-tests replica-tests cluster cluster-stop spec-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
+.PHONY: deps build build-debug run test unit-tests replica-tests cluster cluster-stop spec-tests openapi-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
 
 # Installs libmicrohttpd-dev, libpq-dev (and pkg-config) with apt-get when pkg-config cannot find them.
 deps:
@@ -23,11 +23,13 @@ run: build
 	.build/release/wasmhost serve $(ARGS)
 
 # Every test: Swift unit and integration tests (real daemon, real HTTP), the
-# WebAssembly spec suite over HTTP, the deploy files check, and the short
+# WebAssembly spec suite over HTTP, the per-module OpenAPI documents (spec
+# validation, value-rule agreement, schemathesis, a generated client), the
+# deploy files check, and the short
 # reliability run (fuzz corpus replay, schemathesis, kill -9 torture, hostile
 # HTTP and guests, a short soak), the web console in headless Chromium, and
 # three replicas sharing a throwaway PostgreSQL (installed from Debian when missing).
-test: deps unit-tests replica-tests spec-tests console-tests deploy-check reliability-short
+test: deps unit-tests replica-tests spec-tests openapi-tests console-tests deploy-check reliability-short
 
 unit-tests: build-debug
 	$(SWIFT) test --skip-build
@@ -46,6 +48,10 @@ cluster-stop:
 
 spec-tests: build-debug
 	python3 tests/spec/run_spec.py --binary .build/debug/wasmhost
+
+# Installs jsonschema, openapi-spec-validator, schemathesis and openapi-python-client with pip when missing.
+openapi-tests: build-debug
+	WASMHOST_BIN=$(CURDIR)/.build/debug/wasmhost bash tests/openapi/run.sh
 
 # The web console in a real browser (installs chromium, chromium-driver and selenium if missing).
 console-tests: build-debug

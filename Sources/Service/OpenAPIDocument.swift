@@ -9,3 +9,13 @@ enum OpenAPIDocument {
         return Array(data)
     }()
 }
+
+extension OpenAPIDocument {
+    /// The document parsed once, for the parts that module documents share with it.
+    private static let parsed: JSONValue = (try? JSONParser.parse(bytes)) ?? .object([])
+
+    /// `components/<section>/<name>` of the service document.
+    static func component(_ section: String, _ name: String) -> JSONValue? {
+        parsed.member("components")?.member(section)?.member(name)
+    }
+}

@@ -173,6 +173,8 @@ public final class WasmhostService: HTTPHandler {
         case .module(let name) where request.method == "PUT":
             guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining and takes no uploads") }
             return onControlThread(exchange) { [self] () throws(APIError) in try upload(request, pathName: name) }
+        case .moduleOpenAPI(let ref):
+            return .respond(finish(Self.json(200, try moduleOpenAPI(ref, exchange: exchange)), exchange))
         case .module(let ref):
             guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining and takes no deletes") }
             return onControlThread(exchange) { [self] () throws(APIError) in try delete(ref, exchange: exchange) }

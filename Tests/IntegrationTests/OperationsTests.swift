@@ -66,7 +66,8 @@ struct OperationsTests {
         #expect(!daemon.log.contains("s3cret"))
     }
 
-    @Test func sigtermLetsARunningInvocationFinishThenExitsZero() throws {
+    @Test(.timeLimit(.minutes(2)))
+    func sigtermLetsARunningInvocationFinishThenExitsZero() throws {
         let daemon = try Daemon()
         // Burns about 2 s of CPU and then returns normally.
         let wat = """
@@ -91,7 +92,7 @@ struct OperationsTests {
             finished.signal()
         }
         Thread.sleep(forTimeInterval: 0.5)
-        guard let process = daemon.process else { return }
+        let process = try #require(daemon.process)
         kill(process.processIdentifier, SIGTERM)
         Thread.sleep(forTimeInterval: 0.2)
         if process.isRunning {
@@ -114,6 +115,7 @@ struct OperationsTests {
         let served: [String: Set<String>] = [
             "/healthz": ["get"], "/readyz": ["get"], "/metrics": ["get"], "/openapi.json": ["get"],
             "/v1/modules": ["get", "post"], "/v1/modules/{ref}": ["get", "put", "delete"],
+            "/v1/modules/{ref}/openapi.json": ["get"],
             "/v1/modules/{ref}/invoke/{export}": ["post"], "/": ["get"], "/console/{asset}": ["get"],
         ]
         let methods = ["get", "post", "put", "delete", "patch", "head", "options"]

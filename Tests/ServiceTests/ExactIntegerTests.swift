@@ -79,32 +79,4 @@ struct ExactIntegerTests {
     func refusesStringsPast64Bits(text: String) {
         #expect(throws: ExactInteger.Failure.outOfRange) { try ExactInteger.fromString(text) }
     }
-
-    @Test(arguments: [
-        (false, 0 as UInt64, 32, 0 as UInt64),
-        (true, 0, 32, 0),
-        (true, 1, 32, 0xFFFF_FFFF),
-        (false, 0x7FFF_FFFF, 32, 0x7FFF_FFFF),
-        (false, 0x8000_0000, 32, 0x8000_0000),
-        (true, 0x8000_0000, 32, 0x8000_0000),
-        (false, 0xFFFF_FFFF, 32, 0xFFFF_FFFF),
-        (true, 1, 64, .max),
-        (true, 1 << 63, 64, 1 << 63),
-        (false, .max, 64, .max),
-    ])
-    func fitsSignAndMagnitudeIntoABitPattern(negative: Bool, magnitude: UInt64, bits: Int, expected: UInt64) throws {
-        #expect(try ExactInteger.bitPattern(negative: negative, magnitude: magnitude, bits: bits) == expected)
-    }
-
-    @Test(arguments: [
-        (false, 0x1_0000_0000 as UInt64, 32),
-        (true, 0x8000_0001, 32),
-        (true, (1 << 63) + 1, 64),
-        (true, .max, 64),
-    ])
-    func refusesValuesOutsideMinus2ToTheNMinus1Through2ToTheNMinus1(negative: Bool, magnitude: UInt64, bits: Int) {
-        #expect(throws: ExactInteger.Failure.outOfRange) {
-            try ExactInteger.bitPattern(negative: negative, magnitude: magnitude, bits: bits)
-        }
-    }
 }

@@ -16,8 +16,10 @@ struct OpenAPIConsistencyTests {
 
     /// Route template → upper-cased methods, from the router.
     static let routerMethods: [String: Set<String>] = {
-        let routes: [Route] = [.health, .ready, .metrics, .openAPI, .modules, .module(ref: "r"), .invoke(ref: "r", export: "e"),
-                               .console, .consoleAsset("a")]
+        let routes: [Route] = [
+            .health, .ready, .metrics, .openAPI, .modules, .module(ref: "r"), .moduleOpenAPI(ref: "r"), .invoke(ref: "r", export: "e"),
+            .console, .consoleAsset("a"),
+        ]
         return Dictionary(uniqueKeysWithValues: routes.map { ($0.template, Set($0.allowedMethods)) })
     }()
 

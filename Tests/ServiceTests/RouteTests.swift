@@ -8,6 +8,8 @@ struct RouteTests {
         ("/v1/modules", .modules),
         ("/v1/modules/calc", .module(ref: "calc")),
         ("/v1/modules/calc/invoke/add", .invoke(ref: "calc", export: "add")),
+        ("/v1/modules/calc/openapi.json", .moduleOpenAPI(ref: "calc")),
+        ("/v1/modules/a%2Fb/openapi.json", .moduleOpenAPI(ref: "a/b")),
         ("/v1/modules/my%20mod", .module(ref: "my mod")),
         ("/v1/modules/a%2fb", .module(ref: "a/b")),
         ("/v1/modules/a%2Fb/invoke/c%2Fd", .invoke(ref: "a/b", export: "c/d")),
@@ -36,8 +38,10 @@ struct RouteTests {
     }
 
     @Test func everyRouteHasATemplateListedInTemplates() throws {
-        let routes: [Route] = [.health, .ready, .metrics, .openAPI, .modules, .module(ref: "r"), .invoke(ref: "r", export: "e"),
-                               .console, .consoleAsset("a")]
+        let routes: [Route] = [
+            .health, .ready, .metrics, .openAPI, .modules, .module(ref: "r"), .moduleOpenAPI(ref: "r"), .invoke(ref: "r", export: "e"),
+            .console, .consoleAsset("a"),
+        ]
         #expect(routes.map(\.template) == Route.templates)
         for route in routes {
             #expect(!route.allowedMethods.isEmpty)

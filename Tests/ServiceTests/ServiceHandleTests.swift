@@ -97,6 +97,10 @@ struct ServiceHandleTests {
         ("memory", "", 400, "not_a_function"),
         ("counter", "", 400, "not_a_function"),
         ("div", #"{"args": [1, 0]}"#, 422, "trap"),
+        ("add", #"{"args": [1, 2], "fuel": 0}"#, 400, "bad_request"),
+        ("add", #"{"args": [1, 2], "timeout_ms": 0}"#, 400, "bad_request"),
+        ("add", #"{"args": [1, 2], "timeout_ms": -0}"#, 400, "bad_request"),
+        ("add", #"{"args": [1, 2], "fuel": -5}"#, 400, "bad_request"),
     ])
     func invokeProblemsGetTheirCode(export: String, body: String, status: Int, code: String) throws {
         let harness = try ServiceHarness()

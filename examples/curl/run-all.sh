@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every example script against WASMHOST_URL in order: health, upload add.wat as
 # calc (raw bytes, then as a form and with PUT), list, describe, invoke calc.add(1, 2), the reentrancy guard, a WASI program,
-# metrics, the OpenAPI document, then deletes calc, pingpong and argsenv. Stops at the first failure.
+# metrics, the OpenAPI documents (the service's and calc's), then deletes calc, pingpong and argsenv. Stops at the first failure.
 # Usage: run-all.sh      (WASMHOST_URL, WASMHOST_TOKEN as in _common.sh)
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,6 +24,7 @@ step reentrancy.sh
 step wasi.sh
 step metrics.sh
 step openapi.sh
+step openapi.sh calc
 step delete.sh calc
 step delete.sh pingpong
 step delete.sh argsenv

@@ -39,7 +39,7 @@ enum InvokeAnswer {
 /// so describing never parses or compiles a module.
 enum DescriptionJSON {
     static func json(_ description: ModuleDescription, id: String, names: [String], size: Int, createdAt: Date) -> JSONValue {
-        .object(head(id: id, names: names, size: size, createdAt: createdAt) + members(description))
+        .object(head(id: id, names: names, size: size, createdAt: createdAt) + members(description) + tail(id: id))
     }
 
     /// The stored part of a description: a JSON object with `exports` and `imports`.
@@ -52,13 +52,22 @@ enum DescriptionJSON {
     static func write(_ record: ModuleRecord, stored: [UInt8], into writer: inout JSONWriter) {
         var head = JSONWriter.encode(.object(head(id: record.id, names: record.names, size: record.size, createdAt: record.createdAt)))
         // `{…}` + `{"exports":…}` → `{…,"exports":…}`; the stored object is never empty.
-        guard stored.count > 2, stored.first == UInt8(ascii: "{"), head.last == UInt8(ascii: "}") else {
+        guard stored.count > 2, stored.first == UInt8(ascii: "{"), stored.last == UInt8(ascii: "}"), head.last == UInt8(ascii: "}") else {
             writer.writeRaw(head)
             return
         }
         head[head.count - 1] = UInt8(ascii: ",")
         writer.writeRaw(head)
-        writer.writeRaw(stored[1...])
+        // …then its members after the record's, and the members that depend on the id last.
+        writer.writeRaw(stored[1..<(stored.count - 1)])
+        var tail = JSONWriter.encode(.object(tail(id: record.id)))
+        tail[0] = UInt8(ascii: ",")
+        writer.writeRaw(tail)
+    }
+
+    /// Members after the stored ones: the module's own OpenAPI document.
+    private static func tail(id: String) -> [(String, JSONValue)] {
+        [("openapi", .string(ModuleOpenAPI.url(id: id)))]
     }
 
     private static func head(id: String, names: [String], size: Int, createdAt: Date) -> [(String, JSONValue)] {

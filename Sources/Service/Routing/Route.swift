@@ -8,6 +8,7 @@ enum Route: Equatable {
     case openAPI
     case modules
     case module(ref: String)
+    case moduleOpenAPI(ref: String)
     case invoke(ref: String, export: String)
     /// The web console's page, `/`.
     case console
@@ -23,6 +24,7 @@ enum Route: Equatable {
         case .openAPI: "/openapi.json"
         case .modules: "/v1/modules"
         case .module: "/v1/modules/{ref}"
+        case .moduleOpenAPI: "/v1/modules/{ref}/openapi.json"
         case .invoke: "/v1/modules/{ref}/invoke/{export}"
         case .console: "/"
         case .consoleAsset: "/console/{asset}"
@@ -32,7 +34,7 @@ enum Route: Equatable {
     /// Methods this route answers.
     var allowedMethods: [String] {
         switch self {
-        case .health, .ready, .metrics, .openAPI, .console, .consoleAsset: ["GET"]
+        case .health, .ready, .metrics, .openAPI, .moduleOpenAPI, .console, .consoleAsset: ["GET"]
         case .modules: ["GET", "POST"]
         case .module: ["GET", "PUT", "DELETE"]
         case .invoke: ["POST"]
@@ -42,14 +44,15 @@ enum Route: Equatable {
     /// True for routes under `/v1`, which auth protects.
     var isAPI: Bool {
         switch self {
-        case .modules, .module, .invoke: true
+        case .modules, .module, .moduleOpenAPI, .invoke: true
         default: false
         }
     }
 
     /// Every template, for the OpenAPI consistency test.
     static let templates = ["/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/modules",
-                            "/v1/modules/{ref}", "/v1/modules/{ref}/invoke/{export}", "/", "/console/{asset}"]
+                            "/v1/modules/{ref}", "/v1/modules/{ref}/openapi.json", "/v1/modules/{ref}/invoke/{export}", "/",
+                            "/console/{asset}"]
 
     /// Matches a raw path. `nil` when no route has this shape.
     /// - Throws: `bad_request` for bad percent-encoding in a segment.
@@ -77,6 +80,8 @@ enum Route: Equatable {
             return .consoleAsset(try decode(segments[1]))
         case 3 where underModules:
             return .module(ref: try decode(segments[2]))
+        case 4 where underModules && segments[3] == "openapi.json":
+            return .moduleOpenAPI(ref: try decode(segments[2]))
         case 5 where underModules && segments[3] == "invoke":
             return .invoke(ref: try decode(segments[2]), export: try decode(segments[4]))
         default:

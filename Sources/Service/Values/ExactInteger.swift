@@ -73,17 +73,4 @@ enum ExactInteger {
         guard let magnitude = UInt64(body, radix: radix) else { throw .outOfRange }
         return (negative, magnitude)
     }
-
-    /// Fits sign and magnitude into `bits` bits: signed range, or unsigned for
-    /// non-negative values (≥ 2^(bits-1) is the unsigned bit pattern).
-    static func bitPattern(negative: Bool, magnitude: UInt64, bits: Int) throws(Failure) -> UInt64 {
-        let unsignedMax: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
-        if negative {
-            let limit: UInt64 = 1 << UInt64(bits - 1)
-            guard magnitude <= limit else { throw .outOfRange }
-            return (0 &- magnitude) & unsignedMax
-        }
-        guard magnitude <= unsignedMax else { throw .outOfRange }
-        return magnitude
-    }
 }

@@ -22,53 +22,21 @@ enum ValueCodec {
         return converted
     }
 
+    /// Converts one argument by the rule of its type (``ValueRule/argument(for:)``),
+    /// the rule the module's JSON Schema is written from.
     static func argument(_ value: JSONValue, as type: WasmValueType) throws(ArgumentFailure) -> WasmValue {
-        switch type {
-        case .i32: return .i32(UInt32(try integer(value, bits: 32)))
-        case .i64: return .i64(try integer(value, bits: 64))
-        case .f32: return .f32(try FloatCodec.f32(value))
-        case .f64: return .f64(try FloatCodec.f64(value))
-        case .v128: return .v128(try vector(value))
-        case .funcref, .externref, .otherRef:
+        switch (ValueRule.argument(for: type), type) {
+        case (.integer(let rule), .i64): return .i64(UInt64(truncatingIfNeeded: try rule.read(value)))
+        case (.integer(let rule), _): return .i32(UInt32(truncatingIfNeeded: try rule.read(value)))
+        case (.float(let rule), .f32): return .f32(UInt32(truncatingIfNeeded: try rule.read(value)))
+        case (.float(let rule), _): return .f64(try rule.read(value))
+        case (.hexBytes(let rule), _): return .v128(try rule.read(value))
+        case (.null, _):
             guard case .null = value else { throw ArgumentFailure(message: "must be null") }
             return .ref(type, nil)
+        default:
+            throw ArgumentFailure(message: "has a type that cannot be read from JSON")
         }
-    }
-
-    private static func integer(_ value: JSONValue, bits: Int) throws(ArgumentFailure) -> UInt64 {
-        do {
-            let parts: (negative: Bool, magnitude: UInt64)
-            switch value {
-            case .number(let text): parts = try ExactInteger.fromJSONNumber(text)
-            case .string(let text): parts = try ExactInteger.fromString(text)
-            default: throw ArgumentFailure(message: "must be an integer or an integer string, got \(value.typeName)")
-            }
-            return try ExactInteger.bitPattern(negative: parts.negative, magnitude: parts.magnitude, bits: bits)
-        } catch let failure as ArgumentFailure {
-            throw failure
-        } catch ExactInteger.Failure.notAnInteger {
-            throw ArgumentFailure(message: "is not an integer")
-        } catch {
-            let low = bits == 32 ? "-2147483648" : "-9223372036854775808"
-            let high = bits == 32 ? "4294967295" : "18446744073709551615"
-            throw ArgumentFailure(message: "is out of range [\(low), \(high)]")
-        }
-    }
-
-    private static func vector(_ value: JSONValue) throws(ArgumentFailure) -> [UInt8] {
-        guard case .string(let text) = value, text.hasPrefix("0x") || text.hasPrefix("0X") else {
-            throw ArgumentFailure(message: "must be a string of 0x and 32 hex digits")
-        }
-        let digits = Array(text.utf8.dropFirst(2))
-        guard digits.count == 32, digits.allSatisfy({ Character(UnicodeScalar($0)).isHexDigit }) else { throw ArgumentFailure(message: "must be a string of 0x and 32 hex digits") }
-        var bytes: [UInt8] = []
-        for pair in stride(from: 0, to: 32, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[pair..<pair + 2], as: UTF8.self), radix: 16) else {
-                throw ArgumentFailure(message: "must be a string of 0x and 32 hex digits")
-            }
-            bytes.append(byte)
-        }
-        return bytes
     }
 
     /// A result as JSON.
