@@ -66,7 +66,8 @@ struct OperationsTests {
         #expect(!daemon.log.contains("s3cret"))
     }
 
-    @Test func sigtermLetsARunningInvocationFinishThenExitsZero() throws {
+    @Test(.timeLimit(.minutes(2)))
+    func sigtermLetsARunningInvocationFinishThenExitsZero() throws {
         let daemon = try Daemon()
         // Burns about 2 s of CPU and then returns normally.
         let wat = """
@@ -91,7 +92,7 @@ struct OperationsTests {
             finished.signal()
         }
         Thread.sleep(forTimeInterval: 0.5)
-        guard let process = daemon.process else { return }
+        let process = try #require(daemon.process)
         kill(process.processIdentifier, SIGTERM)
         Thread.sleep(forTimeInterval: 0.2)
         if process.isRunning {
