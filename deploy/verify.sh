@@ -122,6 +122,12 @@ else
 fi
 cleanup
 stub=no
+# SIGHUP reloads the configuration: `systemctl reload` must send it.
+if grep -q '^ExecReload=/bin/kill -HUP \$MAINPID$' "$unit"; then
+    ok "deploy/wasmhost.service reloads with SIGHUP (ExecReload)"
+else
+    fail "deploy/wasmhost.service has no ExecReload=/bin/kill -HUP \$MAINPID"
+fi
 
 # --- 2. Kubernetes manifests ------------------------------------------------
 

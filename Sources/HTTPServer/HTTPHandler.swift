@@ -16,6 +16,9 @@ public enum HTTPServerError: Error, Sendable, Equatable {
     case conflictingContentLength
     /// `Content-Length` together with `Transfer-Encoding`: a request-smuggling risk.
     case lengthWithTransferEncoding
+    /// The server is stopping: work that would have been deferred is refused, and a
+    /// deferred request still unanswered when the server stops gets this answer.
+    case shuttingDown
 }
 
 /// The application behind the server.

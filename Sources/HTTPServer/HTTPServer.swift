@@ -27,6 +27,7 @@ public final class HTTPServer: @unchecked Sendable {
     // only; libmicrohttpd's threads read `handler` and `watch`, which are immutable.
     let handler: any HTTPHandler
     let watch: ConnectionWatch
+    let suspended = SuspendedConnections()
     private let configuration: HTTPServerConfiguration
     private var daemon: OpaquePointer?
     private var address: SocketAddress?
@@ -81,14 +82,42 @@ public final class HTTPServer: @unchecked Sendable {
         watch.start()
     }
 
+    /// Deferred requests still waiting for their answer (an invocation or an upload
+    /// running elsewhere), and those answered but not yet taken by an event thread.
+    public var unansweredDeferred: Int { suspended.outstanding }
+
+    /// What ``stop(settleTimeoutSeconds:)`` had to do.
+    public struct StopReport: Sendable {
+        /// Deferred requests answered with the handler's shutdown answer.
+        public var answeredAtShutdown = 0
+        /// False when an answered connection never reached its event thread in
+        /// time: libmicrohttpd was then left running (it aborts the process when
+        /// stopped with a suspended connection), and the process exit closes it.
+        public var stoppedCleanly = true
+    }
+
     /// Stops listening, closes every connection and joins the event threads.
-    public func stop() {
-        guard let daemon else { return }
-        MHD_stop_daemon(daemon)
+    ///
+    /// A deferred request still unanswered is answered first with the handler's
+    /// ``HTTPServerError/shuttingDown`` response, and new deferrals are refused:
+    /// libmicrohttpd must never be stopped with a suspended connection.
+    @discardableResult
+    public func stop(settleTimeoutSeconds: Double = 2) -> StopReport {
+        guard let daemon else { return StopReport() }
+        var report = StopReport()
+        report.answeredAtShutdown = suspended.closeAll(with: handler.response(for: .shuttingDown))
+        let settleBy = ConnectionWatch.nowMillis() + Int64(settleTimeoutSeconds * 1000)
+        while suspended.outstanding > 0 && ConnectionWatch.nowMillis() < settleBy { usleep(2_000) }
         self.daemon = nil
         watch.stop()
+        guard suspended.outstanding == 0 else {
+            report.stoppedCleanly = false
+            return report
+        }
+        MHD_stop_daemon(daemon)
         address?.release()
         address = nil
+        return report
     }
 
     /// libmicrohttpd stops accepting at its connection limit, and past the

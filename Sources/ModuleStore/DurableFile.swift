@@ -10,7 +10,7 @@ enum DurableFile {
     static func write(_ bytes: [UInt8], to name: String, in directory: String) throws(StoreError) {
         let temp = "\(directory)/\(tempPrefix)\(name).\(getpid()).\(UInt64.random(in: 0...UInt64.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure("create", errno) }
+        guard fd >= 0 else { throw failure("create a file", errno) }
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { raw in
@@ -48,9 +48,9 @@ enum DurableFile {
 
     static func syncDirectory(_ directory: String) throws(StoreError) {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure("open directory", errno) }
+        guard fd >= 0 else { throw failure("open a directory", errno) }
         defer { close(fd) }
-        if fsync(fd) != 0 { throw failure("fsync directory", errno) }
+        if fsync(fd) != 0 { throw failure("sync a directory", errno) }
     }
 
     /// Reads a whole file.
@@ -74,8 +74,49 @@ enum DurableFile {
         return bytes
     }
 
+    /// The store's error for a failed system call: a full disk is `storageFull`,
+    /// faults of the file system or its permissions are `unavailable`; both name
+    /// the errno, never a path.
     static func failure(_ operation: String, _ code: Int32) -> StoreError {
-        if code == ENOSPC || code == EDQUOT { return .storageFull("the module store's disk is full") }
-        return .io("\(operation) failed: \(String(cString: strerror(code)))")
+        let cause = "\(errnoName(code)): \(String(cString: strerror(code)))"
+        switch code {
+        case ENOSPC, EDQUOT:
+            return .storageFull("the module store's disk is full (\(cause))")
+        case EROFS:
+            return .unavailable("the module store's file system is read-only (\(cause))")
+        case ENOENT, ENOTDIR:
+            return .unavailable("the module store's directory is missing (\(cause))")
+        case EACCES, EPERM, EIO, EMFILE, ENFILE, ENOMEM, EBUSY:
+            return .unavailable("the module store cannot \(operation) (\(cause))")
+        default:
+            return .io("\(operation) failed (\(cause))")
+        }
+    }
+
+    static func errnoName(_ code: Int32) -> String {
+        switch code {
+        case ENOSPC: "ENOSPC"
+        case EDQUOT: "EDQUOT"
+        case EROFS: "EROFS"
+        case ENOENT: "ENOENT"
+        case ENOTDIR: "ENOTDIR"
+        case EACCES: "EACCES"
+        case EPERM: "EPERM"
+        case EIO: "EIO"
+        case EMFILE: "EMFILE"
+        case ENFILE: "ENFILE"
+        case ENOMEM: "ENOMEM"
+        case EBUSY: "EBUSY"
+        default: "errno \(code)"
+        }
+    }
+}
+
+extension DurableFile {
+    /// Removes `directory/name` on a failure path, where a second error would
+    /// hide the first: best effort, then a sync of the directory.
+    static func discard(_ name: String, in directory: String) {
+        unlink("\(directory)/\(name)")
+        try? syncDirectory(directory)
     }
 }

@@ -10,13 +10,18 @@ public struct ModuleRecord: Sendable, Equatable {
     public let createdAt: Date
     /// Names pointing at this module, sorted.
     public var names: [String]
+    /// The module's description as the service made it at upload (a JSON
+    /// object, opaque to the store), or `nil` for a module stored before
+    /// descriptions were kept.
+    public var description: [UInt8]?
 
     /// Creates a record.
-    public init(id: String, size: Int, createdAt: Date, names: [String]) {
+    public init(id: String, size: Int, createdAt: Date, names: [String], description: [UInt8]? = nil) {
         self.id = id
         self.size = size
         self.createdAt = createdAt
         self.names = names
+        self.description = description
     }
 }
 

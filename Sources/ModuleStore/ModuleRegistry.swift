@@ -8,6 +8,10 @@ public protocol ModuleRegistry: Sendable {
     /// Stores `bytes` (already validated) and, with `name`, points the name at it.
     /// Returns only once the module is durable.
     func put(_ bytes: [UInt8], name: String?) throws(StoreError) -> PutResult
+    /// Stores `bytes` with `description`, the service's description of them (a JSON
+    /// object, opaque to the store), which ``ModuleRecord/description`` then carries.
+    /// A backend that does not keep descriptions stores the bytes alone.
+    func put(_ bytes: [UInt8], name: String?, description: [UInt8]?) throws(StoreError) -> PutResult
     /// The module that `ref` (an id or a name) designates, or `nil` when there is none.
     func resolve(_ ref: String) throws(StoreError) -> ModuleRecord?
     /// Every module, oldest first (ties broken by id).
@@ -24,6 +28,14 @@ public protocol ModuleRegistry: Sendable {
     /// Registers `handler`, called with the id of a module removed by another
     /// process (a replica's delete), so caches above can drop it.
     func onModuleRemoved(_ handler: @escaping @Sendable (String) -> Void)
+}
+
+extension ModuleRegistry {
+    /// Stores the bytes without their description (the service then describes
+    /// such modules from their compiled form, off the event threads).
+    public func put(_ bytes: [UInt8], name: String?, description: [UInt8]?) throws(StoreError) -> PutResult {
+        try put(bytes, name: name)
+    }
 }
 
 /// The state `/readyz` and the `wasmhost_store_reachable` gauge report.

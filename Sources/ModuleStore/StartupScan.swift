@@ -6,12 +6,14 @@ import Glibc
 /// - Leftover temp files (a crash mid-write) are removed.
 /// - A module file whose bytes do not hash to its name is moved to `quarantine/`
 ///   and logged, never served.
-/// - A name pointing at a missing module is removed.
+/// - A name pointing at a missing module is removed, and so is a description
+///   (`<id>.json`) without its binary.
 struct StartupScan {
     let store: ModuleStore
 
     func run() throws(StoreError) -> ModuleStore.Index {
         var index = ModuleStore.Index()
+        var descriptions: [String] = []
         for entry in entries(of: store.modulesDirectory) {
             let path = "\(store.modulesDirectory)/\(entry)"
             if entry.hasPrefix(DurableFile.tempPrefix) {
@@ -19,6 +21,7 @@ struct StartupScan {
                 store.logger.info("removed leftover temp file", metadata: ["file": "\(entry)"])
                 continue
             }
+            if entry.hasSuffix(".json") { descriptions.append(entry) }
             guard entry.hasSuffix(".wasm") else { continue }
             let id = String(entry.dropLast(5))
             let bytes = try DurableFile.read(path)
@@ -26,12 +29,19 @@ struct StartupScan {
                 quarantine(entry)
                 continue
             }
-            var info = stat()
-            stat(path, &info)
-            let created = Date(
-                timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+            let created = ModuleStore.modificationTime(of: path)
             index.modules[id] = ModuleRecord(id: id, size: bytes.count, createdAt: created, names: [])
             index.totalBytes += bytes.count
+        }
+        for entry in descriptions {
+            let id = String(entry.dropLast(5))
+            let path = "\(store.modulesDirectory)/\(entry)"
+            guard index.modules[id] != nil else {
+                unlink(path)
+                store.logger.info("removed a description without its module", metadata: ["file": "\(entry)"])
+                continue
+            }
+            index.modules[id]?.description = try? DurableFile.read(path)
         }
         for name in entries(of: store.namesDirectory) {
             let path = "\(store.namesDirectory)/\(name)"

@@ -9,6 +9,9 @@ public enum StoreError: Error, Sendable, Equatable {
     case notFound(String)
     /// An I/O failure that is not the client's doing.
     case io(String)
-    /// The shared registry cannot be reached right now; retrying later may succeed.
+    /// The store cannot be used now for a reason outside the client's control that
+    /// may pass: the shared registry cannot be reached, or the directory store's
+    /// file system is read-only, refuses permission or fails (the message names
+    /// the errno, e.g. `EROFS`). Retrying later may succeed.
     case unavailable(String)
 }

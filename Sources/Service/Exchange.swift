@@ -9,7 +9,7 @@ final class Exchange: @unchecked Sendable {
     // thread that finishes the request; never concurrently.
     let requestID: String
     let method: String
-    let started = DispatchTime.now().uptimeNanoseconds
+    let started: UInt64
     var route = "unmatched"
     var moduleID: String?
     var outcome: String?
@@ -17,7 +17,20 @@ final class Exchange: @unchecked Sendable {
     init(request: HTTPRequest) {
         method = request.method
         requestID = RequestIDs.next()
+        started = DispatchTime.now().uptimeNanoseconds
     }
+
+    private init(copying other: Exchange) {
+        requestID = other.requestID
+        method = other.method
+        started = other.started
+        route = other.route
+        moduleID = other.moduleID
+        outcome = other.outcome
+    }
+
+    /// An independent copy, for a second thread that may finish the same request.
+    func copy() -> Exchange { Exchange(copying: self) }
 }
 
 /// Request ids: hex, counting up from a random start chosen once per process.

@@ -19,7 +19,7 @@ extension WasmhostService {
         let body = try InvokeBody(request.body)
         let record = try lookUp(ref)
         exchange.moduleID = record.id
-        let limits = configuration.sandbox.limits.lowered(fuel: body.fuel, timeoutMilliseconds: body.timeoutMilliseconds)
+        let limits = reloadable.withLock { $0.limits }.lowered(fuel: body.fuel, timeoutMilliseconds: body.timeoutMilliseconds)
         let receivedAt = InvocationRequest.now()
         // Arguments are converted once; a worker re-run reuses them.
         var prepared: (module: CompiledModule, request: InvocationRequest)?
@@ -37,18 +37,42 @@ extension WasmhostService {
             prepared = (module, request)
         }
         return .deferred { [self, prepared] complete in
+            let once = AnswerOnce(complete)
+            // The answer is due at the deadline even if the worker is late (compiling, queued).
+            // The timer gets its own copy of the exchange: the worker writes to the original.
+            let late = exchange.copy()
+            let timer = deadlines.schedule(at: receivedAt &+ UInt64(limits.timeoutMilliseconds) &* 1_000_000) { [self] in
+                once.answer { self.finish(self.lateTimeout(limits: limits, receivedAt: receivedAt, exchange: late), late) }
+            }
             let accepted = workers.submit {
+                // Already answered while queued: the client is gone, skip the work.
+                guard !once.isAnswered else { return }
                 let response = self.run(
                     record.id, prepared: prepared, export: export, body: body, limits: limits,
                     receivedAt: receivedAt, exchange: exchange)
-                complete(self.finish(response, exchange))
+                self.deadlines.cancel(timer)
+                once.answer { self.finish(response, exchange) }
             }
             if !accepted {
-                exchange.outcome = "overloaded"
-                ServiceMetrics.invocation(outcome: "overloaded", microseconds: 0, fuelUsed: 0, crossings: 0)
-                complete(finish(APIError(SandboxError.overloaded).response, exchange))
+                deadlines.cancel(timer)
+                once.answer {
+                    exchange.outcome = "overloaded"
+                    ServiceMetrics.invocation(outcome: "overloaded", microseconds: 0, fuelUsed: 0, crossings: 0)
+                    return finish(APIError(SandboxError.overloaded).response, exchange)
+                }
             }
         }
+    }
+
+    /// The `504` the deadline timer sends for an invocation whose worker has not
+    /// answered: still compiling, or still queued.
+    private func lateTimeout(limits: Limits, receivedAt: UInt64, exchange: Exchange) -> HTTPResponse {
+        exchange.outcome = "timeout"
+        let micros = Int((InvocationRequest.now() &- receivedAt) / 1000)
+        ServiceMetrics.invocation(outcome: "timeout", microseconds: micros, fuelUsed: 0, crossings: 0)
+        var error = APIError(SandboxError.timeout(milliseconds: limits.timeoutMilliseconds))
+        error.extras.append(("duration_us", .number(String(micros))))
+        return error.response
     }
 
     /// True when an inline attempt must be re-run on a worker.

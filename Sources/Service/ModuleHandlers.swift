@@ -23,13 +23,16 @@ extension WasmhostService {
         } catch {
             throw APIError(.internal, "unexpected failure while compiling an upload")
         }
+        let description = DescriptionJSON.stored(module.description)
         let stored: PutResult
-        do { stored = try store.put(binary, name: upload.name) } catch { throw APIError(error) }
+        do { stored = try store.put(binary, name: upload.name, description: description) } catch { throw APIError(error) }
         cache.insert(module)
-        guard let body = describe(stored.record, module: module) else {
-            throw APIError(.internal, "the stored module could not be described")
-        }
-        return Self.json(stored.created ? 201 : 200, body, headers: [("Location", "/v1/modules/\(stored.record.id)")])
+        var writer = JSONWriter(capacity: description.count + 256)
+        DescriptionJSON.write(stored.record, stored: stored.record.description ?? description, into: &writer)
+        return HTTPResponse(
+            status: stored.created ? 201 : 200,
+            headers: [("Content-Type", "application/json"), ("Location", "/v1/modules/\(stored.record.id)")],
+            body: writer.bytes)
     }
 
     /// `DELETE /v1/modules/{ref}`.
@@ -42,10 +45,53 @@ extension WasmhostService {
         return HTTPResponse(status: 204)
     }
 
-    /// The description of a stored module, compiling it if it is not cached.
-    func describe(_ record: ModuleRecord, module: CompiledModule? = nil) -> JSONValue? {
-        guard let compiled = module ?? (try? directory.compiled(id: record.id)) else { return nil }
-        return DescriptionJSON.json(
-            compiled.description, id: record.id, names: record.names, size: record.size, createdAt: record.createdAt)
+    /// Descriptions up to this many stored bytes are answered on the event thread;
+    /// larger ones (modules with many thousands of exports) on the control pool.
+    static let inlineDescriptionBytes = 64 << 10
+
+    /// `GET /v1/modules` and `GET /v1/modules/{ref}`: stored descriptions only,
+    /// never a parse or a compile.
+    func describing(_ records: [ModuleRecord], asList: Bool, exchange: Exchange) -> HTTPHandling {
+        let size = records.reduce(0) { $0 + ($1.description?.count ?? 0) + 256 }
+        let answer: @Sendable () throws(APIError) -> HTTPResponse = { [self] () throws(APIError) in
+            var writer = JSONWriter(capacity: size + 16)
+            if asList { writer.writeRaw(Array(#"{"modules":["#.utf8)) }
+            var written = 0
+            for record in records {
+                // A backend that keeps no descriptions (the shared registry): made from
+                // the compiled module, only ever here, on the control pool.
+                guard let stored = record.description ?? (try? directory.compiled(id: record.id)).map({
+                    DescriptionJSON.stored($0.description)
+                }) else { continue }
+                if written > 0 { writer.writeRaw([UInt8(ascii: ",")]) }
+                DescriptionJSON.write(record, stored: stored, into: &writer)
+                written += 1
+            }
+            if asList { writer.writeRaw(Array("]}".utf8)) }
+            if !asList && written == 0, let record = records.first { throw unavailableOrNotFound(record.id) }
+            return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: writer.bytes)
+        }
+        let allStored = records.allSatisfy { $0.description != nil }
+        if allStored && size <= Self.inlineDescriptionBytes {
+            do throws(APIError) { return .respond(finish(try answer(), exchange)) } catch { return .respond(finish(error.response, exchange)) }
+        }
+        return onControlThread(exchange, answer)
+    }
+
+    /// Stores a description for every module kept from before descriptions were
+    /// stored (or whose description file is unreadable). Run once at start-up,
+    /// before serving: it compiles those modules.
+    public func describeStoredModules() {
+        guard let directoryStore = store as? ModuleStore else { return }
+        for record in directoryStore.list() {
+            if let stored = record.description, (try? JSONParser.parse(stored)) != nil { continue }
+            do {
+                let module = try directory.compiled(id: record.id)
+                try directoryStore.attachDescription(DescriptionJSON.stored(module.description), to: record.id)
+                logger.info("stored the description of a module", metadata: ["module_id": "\(record.id)"])
+            } catch {
+                logger.error("cannot describe a stored module", metadata: ["module_id": "\(record.id)", "error": "\(error)"])
+            }
+        }
     }
 }

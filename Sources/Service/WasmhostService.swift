@@ -20,9 +20,13 @@ public final class WasmhostService: HTTPHandler {
     public let workers: WorkerPool
     /// Runs uploads and deletes (validation and fsync) off the event threads.
     let control: WorkerPool
+    /// Answers invocations at their deadline when their worker is late.
+    let deadlines = DeadlineTimer()
     let logger: Logger
     let metricsText: @Sendable () -> [UInt8]
     let isReady = Atomic<Bool>(true)
+    /// What SIGHUP may change while running; read per request.
+    let reloadable: Mutex<ReloadableSettings>
 
     /// Creates the service over an opened store (the directory store or the shared registry).
     /// - Parameter metricsText: renders `/metrics` (the executable owns the Prometheus registry).
@@ -34,6 +38,7 @@ public final class WasmhostService: HTTPHandler {
         self.store = store
         self.logger = logger
         self.metricsText = metricsText
+        reloadable = Mutex(ReloadableSettings(configuration))
         cache = ModuleCache(maxBytes: configuration.cacheMaxBytes)
         compiler = ModuleCompiler(configuration: configuration.sandbox)
         invoker = Invoker(configuration: configuration.sandbox)
@@ -49,13 +54,29 @@ public final class WasmhostService: HTTPHandler {
     /// Stops taking new invocations (`/readyz` turns 503) ahead of a shutdown.
     public func drain() { isReady.store(false, ordering: .sequentiallyConsistent) }
 
+    /// The reloadable settings in force.
+    public var currentSettings: ReloadableSettings { reloadable.withLock { $0 } }
+
+    /// Takes over the reloadable keys of `configuration` (see ``ReloadableSettings``).
+    /// - Returns: the keys that changed, each with a printable change.
+    @discardableResult
+    public func reload(_ configuration: ServiceConfiguration) -> [(key: String, change: String)] {
+        let offered = ReloadableSettings(configuration)
+        return reloadable.withLock { current in
+            let next = current.taking(offered)
+            let changes = current.changes(to: next)
+            current = next
+            return changes
+        }
+    }
+
     /// Invocations running and queued.
     public var load: (running: Int, queued: Int) { workers.load }
 
     public func bodyLimit(method: String, path: String) -> Int {
-        if method == "POST" && path.hasSuffix("/v1/modules") { return configuration.maxModuleBytes }
-        if method == "PUT" { return configuration.maxModuleBytes }
-        if method == "POST" { return configuration.maxRequestBytes }
+        if method == "POST" && path.hasSuffix("/v1/modules") { return reloadable.withLock { $0.maxModuleBytes } }
+        if method == "PUT" { return reloadable.withLock { $0.maxModuleBytes } }
+        if method == "POST" { return reloadable.withLock { $0.maxRequestBytes } }
         return 64 * 1024
     }
 
@@ -65,6 +86,7 @@ public final class WasmhostService: HTTPHandler {
         case .bodyTooLarge(let limit): problem = APIError(.tooLarge, "the body is larger than this route's limit of \(limit) bytes")
         case .conflictingContentLength: problem = APIError(.badRequest, "conflicting Content-Length headers")
         case .lengthWithTransferEncoding: problem = APIError(.badRequest, "Content-Length together with Transfer-Encoding is refused")
+        case .shuttingDown: problem = APIError(.notReady, "the server is shutting down; this request was not completed")
         }
         var response = problem.response
         response.headers.append(("Connection", "close"))
@@ -102,7 +124,7 @@ public final class WasmhostService: HTTPHandler {
     }
 
     private func authorize(_ request: HTTPRequest) throws(APIError) {
-        guard let token = configuration.authToken else { return }
+        guard let token = reloadable.withLock({ $0.authToken }) else { return }
         // The scheme name is case-insensitive (RFC 9110); the token is not.
         let presented = request.header("authorization").flatMap { value -> String? in
             value.prefix(7).lowercased() == "bearer " ? String(value.dropFirst(7)) : nil
@@ -120,10 +142,17 @@ public final class WasmhostService: HTTPHandler {
             return .respond(finish(Self.json(200, .object([("status", .string("ok"))])), exchange))
         case .ready:
             guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining") }
-            let body = JSONValue.object([
-                ("status", .string("ready")), ("modules", .number(String(store.totals.count))),
-                ("store", .string(store.reachability.rawValue)),
-            ])
+            // The store's state is reported, not judged: invocations of stored modules
+            // keep working while it cannot be written (or reached).
+            var members: [(String, JSONValue)] = [("status", .string("ready")), ("modules", .number(String(store.totals.count)))]
+            if let directoryStore = store as? ModuleStore {
+                let health = directoryStore.health()
+                members.append(("store", .string(health.state)))
+                if let detail = health.detail { members.append(("store_detail", .string(detail))) }
+            } else {
+                members.append(("store", .string(store.reachability.rawValue)))
+            }
+            let body = JSONValue.object(members)
             return .respond(finish(Self.json(200, body), exchange))
         case .metrics:
             refreshGauges()
@@ -133,20 +162,21 @@ public final class WasmhostService: HTTPHandler {
             return .respond(finish(HTTPResponse(
                 status: 200, headers: [("Content-Type", "application/json")], body: OpenAPIDocument.bytes), exchange))
         case .modules where request.method == "GET":
-            let list = try listed().compactMap { describe($0) }
-            return .respond(finish(Self.json(200, .object([("modules", .array(list))])), exchange))
+            return describing(try listed(), asList: true, exchange: exchange)
         case .modules:
+            guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining and takes no uploads") }
             return onControlThread(exchange) { [self] () throws(APIError) in try upload(request) }
         case .module(let ref) where request.method == "GET":
             let record = try lookUp(ref)
-            guard let body = describe(record) else { throw unavailableOrNotFound(ref) }
             exchange.moduleID = record.id
-            return .respond(finish(Self.json(200, body), exchange))
+            return describing([record], asList: false, exchange: exchange)
         case .module(let name) where request.method == "PUT":
+            guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining and takes no uploads") }
             return onControlThread(exchange) { [self] () throws(APIError) in try upload(request, pathName: name) }
         case .moduleOpenAPI(let ref):
             return .respond(finish(Self.json(200, try moduleOpenAPI(ref, exchange: exchange)), exchange))
         case .module(let ref):
+            guard isReady.load(ordering: .relaxed) else { throw APIError(.notReady, "the server is draining and takes no deletes") }
             return onControlThread(exchange) { [self] () throws(APIError) in try delete(ref, exchange: exchange) }
         case .invoke(let ref, let export):
             return try invoke(ref: ref, export: export, request: request, exchange: exchange)
@@ -158,7 +188,7 @@ public final class WasmhostService: HTTPHandler {
     }
 
     /// Runs `work` on the control pool and answers when it is done.
-    private func onControlThread(_ exchange: Exchange, _ work: @escaping @Sendable () throws(APIError) -> HTTPResponse) -> HTTPHandling {
+    func onControlThread(_ exchange: Exchange, _ work: @escaping @Sendable () throws(APIError) -> HTTPResponse) -> HTTPHandling {
         .deferred { [self] complete in
             let accepted = control.submit {
                 let response: HTTPResponse

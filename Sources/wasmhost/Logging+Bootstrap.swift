@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Service
+import Synchronization
 
 /// Log output: one line per event on stderr, as text or JSON lines.
 enum LogSetup {
@@ -11,15 +12,14 @@ enum LogSetup {
         // /etc/localtime (a stat per call) unless TZ is set. Naming the same
         // default zone through TZ keeps the local time and reads the file once.
         if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
-        let parsed = Logger.Level(rawValue: level) ?? .info
+        LogLevelControl.level = Logger.Level(rawValue: level) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = switch (format == "json", batched) {
+            let handler: any LogHandler = switch (format == "json", batched) {
             case (true, _): LineLogHandler(label: label, format: .json, batched: batched)
             case (false, true): LineLogHandler(label: label, format: .text, batched: true)
             case (false, false): StreamLogHandler.standardError(label: label)
             }
-            handler.logLevel = parsed
-            return handler
+            return ReloadableLevelLogHandler(inner: handler)
         }
     }
 

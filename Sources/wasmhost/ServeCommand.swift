@@ -9,6 +9,7 @@ import PostgresStore
 import Prometheus
 import Service
 import ServiceLifecycle
+import UnixSignals
 
 /// `wasmhost serve`: the daemon.
 struct ServeCommand: AsyncParsableCommand {
@@ -52,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
         let service = WasmhostService(
             configuration: settings.service, store: store, logger: Logger(label: "wasmhost.http"),
             metricsText: { registry.emitToBuffer() })
+        // Modules stored before descriptions were kept get theirs now, before serving.
+        service.describeStoredModules()
+        let signals = await UnixSignalsSequence(trapping: SignalHandling.trapped)
         let server = HTTPServer(configuration: settings.http, handler: service)
         do {
             try server.start()
@@ -68,8 +72,12 @@ struct ServeCommand: AsyncParsableCommand {
         let daemon = Daemon(
             server: server, service: service, graceSeconds: settings.shutdownGraceSeconds, logger: logger,
             listeningLine: "wasmhost listening on \(shownHost):\(server.port)\n")
+        let signalHandling = SignalHandling(
+            signals: signals,
+            reload: { [config, overrides] in try await Settings.load(configFile: config, overrides: overrides) },
+            service: service, current: settings, logger: logger)
         let group = ServiceGroup(
-            services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+            services: [daemon, signalHandling], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         try await group.run()
     }
 }
@@ -100,36 +108,5 @@ extension ServeCommand {
                 throw ExitCode(2)
             }
         }
-    }
-}
-
-/// The running daemon as a lifecycle service: on graceful shutdown it stops
-/// taking invocations, lets running ones finish up to the grace period, then
-/// closes the listener.
-struct Daemon: ServiceLifecycle.Service {
-    let server: HTTPServer
-    let service: WasmhostService
-    let graceSeconds: Int
-    let logger: Logger
-    /// Printed on stdout once the group runs: its SIGTERM/SIGINT handlers are in
-    /// place by then, so a client that starts on this line can always stop the
-    /// daemon cleanly (with every log line written).
-    let listeningLine: String
-
-    func run() async throws {
-        FileHandle.standardOutput.write(Data(listeningLine.utf8))
-        try? await gracefulShutdown()
-        service.drain()
-        logger.info("draining", metadata: ["grace_seconds": "\(graceSeconds)"])
-        let deadline = Date().addingTimeInterval(TimeInterval(graceSeconds))
-        while Date() < deadline {
-            let load = service.load
-            if load.running == 0 && load.queued == 0 { break }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        // Give the last answers a moment to leave the event threads.
-        try? await Task.sleep(for: .milliseconds(50))
-        server.stop()
-        logger.info("stopped")
     }
 }

@@ -39,6 +39,7 @@ final class TestHandler: HTTPHandler {
         case .bodyTooLarge(let limit): (name, status) = ("too-large-\(limit)", 413)
         case .conflictingContentLength: (name, status) = ("conflicting-length", 400)
         case .lengthWithTransferEncoding: (name, status) = ("length-and-encoding", 400)
+        case .shuttingDown: (name, status) = ("shutting-down", 503)
         }
         return HTTPResponse(status: status, headers: [("X-Failure", name), ("Connection", "close")], body: Array(name.utf8))
     }

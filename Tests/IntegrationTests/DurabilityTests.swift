@@ -41,7 +41,7 @@ struct DurabilityTests {
         let quarantined = try FileManager.default.contentsOfDirectory(atPath: "\(daemon.dataDirectory)/quarantine")
         #expect(quarantined.count == 1 && quarantined[0].hasPrefix(bad))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: "\(daemon.dataDirectory)/modules")
-        #expect(leftovers == ["\(good).wasm"])
+        #expect(leftovers.sorted() == ["\(good).json", "\(good).wasm"], "the bad module's description goes with it")
         #expect(daemon.logEventually(contains: "quarantine"))
     }
 

@@ -95,6 +95,7 @@ struct ErrorCodeTests {
         (StoreError.storageFull("full"), ErrorCode.storageFull),
         (.invalidName("X"), .badRequest),
         (.notFound("m"), .moduleNotFound),
+        (.unavailable("the module store's file system is read-only (EROFS: Read-only file system)"), .storageUnavailable),
         (.io("open /secret/path failed"), .internal),
         (.unavailable("registry down"), .storageUnavailable),
     ])

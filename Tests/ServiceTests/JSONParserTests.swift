@@ -17,9 +17,15 @@ struct JSONParserTests {
         ]))
     }
 
-    @Test func keepsMemberOrderAndDuplicateNames() throws {
-        let value = try Self.parse(#"{"z":1,"a":2,"z":3}"#)
-        #expect(value == .object([("z", .number("1")), ("a", .number("2")), ("z", .number("3"))]))
+    @Test func keepsMemberOrder() throws {
+        let value = try Self.parse(#"{"z":1,"a":2,"y":3}"#)
+        #expect(value == .object([("z", .number("1")), ("a", .number("2")), ("y", .number("3"))]))
+    }
+
+    @Test(arguments: [#"{"z":1,"a":2,"z":3}"#, #"{"o":{"k":1,"k":1}}"#, #"[{"a":1},{"b":1,"b":2}]"#])
+    func refusesAnObjectWithAMemberTwice(text: String) {
+        let failure = #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(text.utf8)) }
+        #expect(failure?.message.contains("twice") == true)
     }
 
     @Test(arguments: ["0", "-0", "1", "-1", "123", "1.5", "0.001", "1e5", "1E5", "1e+5", "1e-5", "-0.0e0",

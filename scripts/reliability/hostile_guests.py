@@ -27,6 +27,21 @@ EXAMPLES = os.path.join(rellib.REPO, "examples", "modules")
 HEALTHZ_BUDGET = 0.5  # seconds; "answers within milliseconds", allow a loaded debug build
 
 
+# 1 MiB: a debug build takes seconds to compile it (upload and first call); --long uses 8 MiB.
+HUGE_FUNCTION_BYTES = 1 << 20
+
+
+def huge_function(size):
+    """A module whose one export `run` is a single function of `size` bytes of
+    `i32.const 1; drop`: cheap to run, slow to compile."""
+    types = rellib.section(1, rellib.vector([b"\x60" + rellib.vector([]) + rellib.vector([])]))
+    funcs = rellib.section(3, rellib.vector([rellib.uleb(0)]))
+    exports = rellib.section(7, rellib.vector([rellib.name("run") + b"\x00" + rellib.uleb(0)]))
+    body = b"\x00" + b"\x41\x01\x1a" * (size // 3) + b"\x0b"
+    code = rellib.section(10, rellib.vector([rellib.uleb(len(body)) + body]))
+    return rellib.HEADER + types + funcs + exports + code
+
+
 def upload(daemon, body, name=None, timeout=120):
     path = "/v1/modules" + (f"?name={name}" if name else "")
     return daemon.request("POST", path, body=body, timeout=timeout)
@@ -159,6 +174,21 @@ def main():
         took = time.monotonic() - started
         return f"{status} {body.get('code')} in {took:.2f}s", status == 504 and body.get("code") == "timeout" and took < 1, ""
     case("infinite loop, timeout_ms 300", "504 timeout in < 1 s", spin_timeout)
+
+    # 1b. the first call of a huge function compiles it (lazily, per instance), which
+    # no fuel or interrupt can stop: the 504 must still come at the deadline.
+    huge_bytes = HUGE_FUNCTION_BYTES * (8 if args.long else 1)
+
+    def slow_first_compile():
+        status, _, data = upload(daemon, huge_function(huge_bytes), "hugefn", timeout=300)
+        if status not in (200, 201):
+            return f"upload {status} {problem_code(data)}", False, ""
+        started = time.monotonic()
+        status, body = invoke(daemon, "hugefn", "run", {"timeout_ms": 200}, timeout=120)
+        took = time.monotonic() - started
+        return (f"{status} {body.get('code')} in {took:.2f}s", status == 504 and took < 0.45,
+                f"{huge_bytes >> 20} MiB function")
+    case("first call compiles a huge function, timeout_ms 200", "504 timeout in < 0.45 s", slow_first_compile)
 
     # 2. memory.grow bomb
     status, _, data = upload(daemon, GROW_BOMB, "growbomb")

@@ -52,8 +52,10 @@ signal.signal(signal.SIGINT, _on_signal)
 class Daemon:
     """One `wasmhost serve` on 127.0.0.1:0 with its own data dir and log file."""
 
-    def __init__(self, data_dir, env=None, log_path=None, start_timeout=60):
+    def __init__(self, data_dir, env=None, log_path=None, start_timeout=60, prefix=None):
         self.data_dir = data_dir
+        # Runs the daemon through another command (e.g. nsenter into a mount namespace).
+        self.prefix = list(prefix or [])
         self.env = dict(env or {})
         self.log_path = log_path or os.path.join(data_dir + ".log")
         self.start_timeout = start_timeout
@@ -71,7 +73,7 @@ class Daemon:
         env.update(self.env)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [binary_path(), "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir],
+            self.prefix + [binary_path(), "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir],
             stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, env=env,
             # No config/wasmhost.yaml there: only the defaults and `env` apply.
             cwd=os.path.dirname(os.path.abspath(self.data_dir)))
@@ -450,6 +452,11 @@ def finish(daemon, table, work):
     table.add("process after all cases", "alive", f"alive, rss {rss // 1024} MiB, {fds} fds, {threads} threads",
               daemon.alive(), "")
     daemon.stop()
+    return conclude(table, work)
+
+
+def conclude(table, work):
+    """Prints the table; 1 on any failure (keeping `work`), else 0 (removing it)."""
     table.print()
     if table.failures:
         print(f"logs kept in {work}")

@@ -34,6 +34,7 @@ if [ "$MODE" = short ]; then
     "torture|python3 $HERE/torture.py 5"
     "hostile-http|python3 $HERE/hostile_http.py --short"
     "hostile-guests|python3 $HERE/hostile_guests.py --short"
+    "hostile-store|python3 $HERE/hostile_store.py --short"
     "soak|bash $HERE/soak.sh 2m"
   )
 else
@@ -44,6 +45,7 @@ else
     "torture|python3 $HERE/torture.py 100"
     "hostile-http|python3 $HERE/hostile_http.py --long"
     "hostile-guests|python3 $HERE/hostile_guests.py --long"
+    "hostile-store|python3 $HERE/hostile_store.py"
     "burst-rss|python3 $HERE/burst_rss.py 6"
     "soak|bash $HERE/soak.sh 30m"
   )

@@ -66,10 +66,26 @@ START=$(date +%s)
 ( while kill -0 "$PID" 2>/dev/null; do sample $(( $(date +%s) - START )); sleep "$INTERVAL"; done ) &
 SAMPLER=$!
 
+# SIGHUP (reload) every 20 s (at least twice) and one SIGUSR1 while wrk runs:
+# uploads are in flight at each (7% of the mix), and nothing may change.
+HUP_EVERY=$(( SECONDS_TOTAL / 2 < 20 ? SECONDS_TOTAL / 3 : 20 ))
+[ "$HUP_EVERY" -ge 1 ] || HUP_EVERY=1
+( sleep "$HUP_EVERY"; kill -USR1 "$PID" 2>/dev/null
+  while kill -0 "$PID" 2>/dev/null; do kill -HUP "$PID" 2>/dev/null; echo hup >>"$WORK/signals"; sleep "$HUP_EVERY"; done ) &
+HUPPER=$!
+
 set +e
 wrk -t2 -c8 -d "${SECONDS_TOTAL}s" --timeout 10s -s "$HERE/soak.lua" "$BASE" >"$WORK/wrk.log" 2>&1
 WRK_STATUS=$?
 set -e
+kill "$HUPPER" 2>/dev/null || true
+wait "$HUPPER" 2>/dev/null || true
+HUPS=$(wc -l <"$WORK/signals" 2>/dev/null || echo 0)
+echo "soak: $HUPS SIGHUP and 1 SIGUSR1 sent during the load"
+# The daemon logs at warning here: the reloads themselves (notice) are not in its
+# log, the ignored SIGUSR1 (warning) is. Surviving them is checked below.
+HUP_STATUS=ok
+grep -q "signal ignored" "$WORK/daemon.log" || HUP_STATUS="SIGUSR1 not logged as ignored"
 kill "$SAMPLER" 2>/dev/null || true
 wait "$SAMPLER" 2>/dev/null || true
 SAMPLER=""
@@ -78,7 +94,20 @@ kill -0 "$PID" 2>/dev/null || ALIVE=no
 [ "$ALIVE" = yes ] && sample $(( $(date +%s) - START ))
 cat "$WORK/wrk.log"
 
-# A clean stop: SIGTERM, exit 0 within the grace period.
+# A clean stop with uploads in flight: 4 clients upload 1 MB modules in a loop,
+# then SIGTERM; the daemon must drain and exit 0 within the grace period, and no
+# upload may be answered anything but 200, 201 or 503 (000: cut mid-body, never acknowledged).
+python3 -c 'import os, sys; sys.path.insert(0, sys.argv[2]); import rellib; open(sys.argv[1], "wb").write(rellib.data_module(os.urandom(1 << 20)))' \
+  "$WORK/big.wasm" "$HERE"
+UPLOADERS=()
+for index in 1 2 3 4; do
+  ( while kill -0 "$PID" 2>/dev/null; do
+      curl -s -o /dev/null -H 'Expect:' -w '%{http_code}\n' --data-binary "@$WORK/big.wasm" "$BASE/v1/modules?name=term$index" \
+        >>"$WORK/term-uploads" 2>/dev/null || true
+    done ) &
+  UPLOADERS+=($!)
+done
+sleep 1
 STOP_STATUS="not running"
 if [ "$ALIVE" = yes ]; then
   kill -TERM "$PID"
@@ -87,11 +116,16 @@ if [ "$ALIVE" = yes ]; then
     set +e; wait "$PID"; STOP_STATUS="exit $?"; set -e
   fi
 fi
+for uploader in "${UPLOADERS[@]}"; do wait "$uploader" 2>/dev/null || true; done
+echo "soak: uploads around SIGTERM (count, status): $(sort "$WORK/term-uploads" 2>/dev/null | uniq -c | tr -s ' \n' ' ')"
+if grep -v -x -e 503 -e 200 -e 201 -e 000 "$WORK/term-uploads" 2>/dev/null | grep -q .; then
+  STOP_STATUS="$STOP_STATUS; an upload around SIGTERM got an unexpected status"
+fi
 
 set +e
-python3 - "$CSV" "$WORK/wrk.log" "$ALIVE" "$STOP_STATUS" "$WRK_STATUS" <<'EOF'
+python3 - "$CSV" "$WORK/wrk.log" "$ALIVE" "$STOP_STATUS" "$WRK_STATUS" "$HUP_STATUS" <<'EOF'
 import csv, re, sys
-path, wrk_log, alive, stop_status, wrk_status = sys.argv[1:6]
+path, wrk_log, alive, stop_status, wrk_status, hup_status = sys.argv[1:7]
 rows = [{k: int(v) for k, v in row.items()} for row in csv.DictReader(open(path))]
 failures = []
 print(f"\nsoak: {len(rows)} samples in {path}")
@@ -128,6 +162,8 @@ if int(counts.get("other", 0)):
     failures.append(f"{counts['other']} answers had an unexpected status")
 if alive != "yes":
     failures.append("the daemon died during the soak")
+if hup_status != "ok":
+    failures.append(f"signals during the load: {hup_status}")
 if stop_status != "exit 0":
     failures.append(f"SIGTERM did not stop the daemon cleanly: {stop_status}")
 for failure in failures:

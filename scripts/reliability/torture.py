@@ -10,8 +10,10 @@ Each cycle:
      (export k() -> i64), 1-5 MB binaries with a random data segment (sent in
      throttled 64 KiB pieces, so that kills land mid-upload), and the WASI
      fixtures; some with ?name= (each client moves its own two names);
-  3. SIGKILL the daemon at a random moment, preferably while a big upload is in
-     flight;
+  3. at a random moment, preferably while a big upload is in flight, SIGKILL the
+     daemon, or (every third cycle) SIGTERM it: it must drain and exit 0 within
+     its grace period; in every other cycle a SIGHUP (reload) comes earlier,
+     with uploads in flight too, and the daemon must keep serving;
   4. restart and check:
      - every module answered 201/200 is listed, GET /v1/modules/{id} works, and
        DATA/modules/{id}.wasm hashes to its id (byte-identical);
@@ -109,8 +111,11 @@ class Torture:
         self.violations = []
         self.stats = {"uploads": 0, "acked": 0, "inflight_at_kill": 0, "big_inflight_at_kill": 0,
                       "inflight_survived": 0, "tmp_files_after_kill": 0, "kills": 0, "deleted": 0,
-                      "restart_seconds_max": 0.0, "bytes_acked": 0}
+                      "restart_seconds_max": 0.0, "bytes_acked": 0, "terms": 0, "hups": 0,
+                      "inflight_at_hup": 0}
         self.lock = threading.Lock()
+        self.grace = 3
+        self.env = {"WASMHOST_LOG_LEVEL": "notice", "WASMHOST_SHUTDOWN_GRACE_SECONDS": str(self.grace)}
 
     def violation(self, cycle, text):
         message = f"cycle {cycle}: {text}"
@@ -159,6 +164,8 @@ class Torture:
                             upload.error = f"answered id {upload.id} for bytes hashing to {upload.expected_id}"
                     except (ValueError, KeyError):
                         pass  # the status line came, the body was cut by the kill
+                elif status == 503 and rellib.problem_code(data) == "not_ready":
+                    pass  # refused while draining after SIGTERM: not acknowledged, nothing stored
                 elif status is not None and status >= 500:
                     upload.error = f"answered {status}: {data[:200]!r}"
             except OSError as error:
@@ -187,7 +194,7 @@ class Torture:
 
     def run_cycle(self, cycle):
         started = time.monotonic()
-        daemon = Daemon(self.data, log_path=self.log, env={"WASMHOST_LOG_LEVEL": "notice"}).start()
+        daemon = Daemon(self.data, log_path=self.log, env=self.env).start()
         self.stats["restart_seconds_max"] = max(self.stats["restart_seconds_max"], time.monotonic() - started)
         self.verify(cycle, daemon)
         self.cleanup(cycle, daemon)
@@ -202,18 +209,41 @@ class Torture:
         chaos_started = time.monotonic()
         earliest = self.rng.uniform(0.3, 2.0)
         latest = earliest + 2.5
+        # Every third cycle ends with SIGTERM, every other one has a SIGHUP first: even
+        # the 5-cycle short run sends both, each with uploads in flight.
+        ending = signal.SIGTERM if cycle % 3 == 2 else signal.SIGKILL
+        hup_at = self.rng.uniform(0.1, earliest) if cycle % 2 == 1 else None
         while time.monotonic() - chaos_started < latest:
             elapsed = time.monotonic() - chaos_started
             with self.lock:
                 big = any(u is not None and u.kind == "big" for u in inflight)
+                busy = sum(1 for u in inflight if u is not None)
+            if hup_at is not None and elapsed >= hup_at:
+                os.kill(daemon.pid, signal.SIGHUP)
+                self.stats["hups"] += 1
+                self.stats["inflight_at_hup"] += busy
+                hup_at = None
             if elapsed >= earliest and (big or self.rng.random() < 0.05):
                 break
             time.sleep(0.01)
         with self.lock:
             at_kill = [u for u in inflight if u is not None]
-        os.kill(daemon.pid, signal.SIGKILL)
-        daemon.kill9()
-        self.stats["kills"] += 1
+        if not daemon.alive():
+            self.violation(cycle, f"the daemon died by itself (exit {daemon.proc.returncode}); see {self.log}")
+        if ending == signal.SIGKILL:
+            os.kill(daemon.pid, signal.SIGKILL)
+            daemon.kill9()
+            self.stats["kills"] += 1
+        else:
+            os.kill(daemon.pid, signal.SIGTERM)
+            try:
+                code = daemon.proc.wait(timeout=self.grace + 15)
+            except Exception:  # noqa: BLE001 - a hang is the violation
+                code = "no exit"
+            daemon.kill9()
+            self.stats["terms"] += 1
+            if code != 0:
+                self.violation(cycle, f"SIGTERM with {len(at_kill)} upload(s) in flight: exit {code} (want 0); see {self.log}")
         stop.set()
         for thread in threads:
             thread.join(60)
@@ -364,12 +394,13 @@ class Torture:
                   + ("" if len(self.violations) == before else f", {len(self.violations) - before} VIOLATION(S)"),
                   flush=True)
         # A last restart to check the last cycle's kill.
-        daemon = Daemon(self.data, log_path=self.log, env={"WASMHOST_LOG_LEVEL": "notice"}).start()
+        daemon = Daemon(self.data, log_path=self.log, env=self.env).start()
         self.verify(self.cycles + 1, daemon)
         daemon.stop()
         elapsed = time.monotonic() - started
         s = self.stats
-        print(f"\ntorture summary: {self.cycles} cycles in {elapsed:.0f}s; {s['kills']} kill -9; "
+        print(f"\ntorture summary: {self.cycles} cycles in {elapsed:.0f}s; {s['kills']} kill -9, "
+              f"{s['terms']} SIGTERM (exit 0 each), {s['hups']} SIGHUP ({s['inflight_at_hup']} uploads in flight); "
               f"{s['uploads']} uploads, {s['acked']} acknowledged ({s.get('acked_wat', 0)} WAT, {s.get('acked_big', 0)} big, "
               f"{s.get('acked_wasi', 0)} WASI; {s['bytes_acked'] / 1e6:.0f} MB); "
               f"{s['inflight_at_kill']} in flight at a kill ({s['big_inflight_at_kill']} big), "

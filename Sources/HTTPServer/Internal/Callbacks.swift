@@ -42,6 +42,10 @@ let requestCompleted: MHD_RequestCompletedCallback = { context, connection, requ
         clock.receivingSince.store(ConnectionWatch.nowMillis(), ordering: .relaxed)
     }
     guard let requestPointer, let raw = requestPointer.pointee else { return }
+    if let context {
+        let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+        server.suspended.settled(Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue())
+    }
     Unmanaged<RequestState>.fromOpaque(raw).release()
     requestPointer.pointee = nil
 }
@@ -127,6 +131,7 @@ extension HTTPServer {
         }
         if state.dispatched {
             guard let response = state.pendingResponse.withLock({ $0.take() }) else { return .YES }
+            suspended.settled(state)
             return queue(response, on: connection)
         }
         state.dispatched = true
@@ -139,24 +144,13 @@ extension HTTPServer {
         case .respond(let response):
             return queue(response, on: connection)
         case .deferred(let work):
-            MHD_suspend_connection(connection)
-            let resumable = ResumableConnection(connection: connection, state: state)
-            work { response in resumable.resume(with: response) }
+            guard suspended.suspend(connection, state: state) else {
+                return queue(handler.response(for: .shuttingDown), on: connection)
+            }
+            // The table resumes the connection once, from the work or at shutdown;
+            // it keeps `state` alive until then.
+            work { [suspended] response in suspended.resume(state, with: response) }
             return .YES
         }
-    }
-}
-
-/// A suspended connection waiting for its response.
-private struct ResumableConnection: @unchecked Sendable {
-    // Safety: libmicrohttpd documents MHD_resume_connection as callable from any
-    // thread; the connection stays valid while suspended, and `state` is kept alive
-    // by libmicrohttpd's per-request pointer until completion.
-    let connection: OpaquePointer
-    let state: RequestState
-
-    func resume(with response: HTTPResponse) {
-        state.pendingResponse.withLock { $0 = response }
-        MHD_resume_connection(connection)
     }
 }

@@ -29,6 +29,11 @@ final class InvocationContext {
     var bridges: [WASIBridgeToHost] = []
     /// Exit code of a WASI program (0 when `_start` returns).
     var exitCode: Int32 = 0
+    /// True once `proc_exit` ended the invocation, in any module of the chain.
+    var exited = false
+    /// True when any instance of this invocation imports WASI, the root or a
+    /// `host.invoke` target: the answer then carries `stdout`, `stderr` and `exit_code`.
+    var usesWASI = false
 
     init(
         store: Store, ticket: Watchdog.Ticket, directory: any ModuleDirectory, request: InvocationRequest,
@@ -49,7 +54,10 @@ final class InvocationContext {
     func bind(_ binding: HostBinding, module: CompiledModule) throws {
         binding.context = self
         bindings.append(binding)
-        if module.usesWASI { try WASISupport.bind(binding, context: self) }
+        if module.usesWASI {
+            usesWASI = true
+            try WASISupport.bind(binding, context: self)
+        }
     }
 
     /// Unbinds every instance and closes every WASI bridge; safe to call twice.
@@ -116,9 +124,11 @@ final class InvocationContext {
             let ref = try memory.string(arguments[0], arguments[1])
             let export = try memory.string(arguments[2], arguments[3])
             if timedOut() { throw DeadlinePassed() }
-            guard let module = try directory.compiledModule(for: ref) else {
-                throw HostTrap("host.invoke: no module '\(ref)'")
-            }
+            // A module deleted between the lookup of its name and the read of its
+            // bytes is missing too: a trap, like any failure inside a host call.
+            let found: CompiledModule?
+            do { found = try directory.compiledModule(for: ref) } catch .moduleNotFound { found = nil }
+            guard let module = found else { throw HostTrap("host.invoke: no module '\(ref)'") }
             let target = try target(for: module, caller: caller.store)
             return try Self.sharingFuel(of: caller.store, with: target.store) {
                 try callExport(export, of: target.instance, moduleID: module.id, argument: arguments[4], via: "host.invoke")

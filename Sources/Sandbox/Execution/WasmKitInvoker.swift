@@ -37,17 +37,20 @@ struct WasmKitInvoker: Sendable {
         context.close()
 
         let stoppedByDeadline = ticket.fired.load(ordering: .relaxed)
-        let clean = !stoppedByDeadline && (try? outcome.get()) != nil
+        // Every per-invocation figure is read before the instances go back to their
+        // pools: once given back, another invocation may take the store and its fuel.
+        let remaining = stoppedByDeadline
+            ? ticket.remainingAtDeadline.load(ordering: .relaxed) : (store.fuel?.remaining ?? 0)
+        let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
+        let micros = Int((Watchdog.now() - started) / 1000)
+        // An exit leaves its instances mid-run: they are dropped, not recycled.
+        let clean = !stoppedByDeadline && !context.exited && (try? outcome.get()) != nil
         if let pool = module.pool, let pooled {
             pool.giveBack(pooled, clean: clean)
         }
         for (pool, target) in context.borrowed {
             pool.giveBack(target, clean: clean)
         }
-        let remaining = stoppedByDeadline
-            ? ticket.remainingAtDeadline.load(ordering: .relaxed) : (store.fuel?.remaining ?? 0)
-        let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
-        let micros = Int((Watchdog.now() - started) / 1000)
         switch outcome {
         case .success(let values):
             return .success(result(values.map(ValueBridge.fromWasmKit), context: context, module: module,
@@ -75,8 +78,10 @@ struct WasmKitInvoker: Sendable {
             let frame = Frame(moduleID: module.id, export: request.export, arguments: request.arguments)
             return .success(try context.enter(function, frame: frame))
         } catch let exit as WASIExitCode {
-            // proc_exit: a normal end of a WASI command, with its code.
+            // proc_exit, in the root or in any module it reached through host.invoke:
+            // a normal end of the whole invocation, with its code and all output.
             context.exitCode = Int32(bitPattern: exit.code)
+            context.exited = true
             return .success([])
         } catch {
             return .failure(Self.map(error, limits: request.limits))
@@ -112,13 +117,14 @@ struct WasmKitInvoker: Sendable {
         _ values: [WasmValue], context: InvocationContext, module: CompiledModule, fuelUsed: UInt64, micros: Int
     ) -> InvocationResult {
         let streams = context.streams
+        let usesWASI = module.usesWASI || context.usesWASI
         return InvocationResult(
             results: values,
             output: streams.output.used ? streams.output.bytes : nil,
             logs: streams.logsUsed ? streams.logs : nil,
-            stdout: module.usesWASI ? streams.stdout.bytes : nil,
-            stderr: module.usesWASI ? streams.stderr.bytes : nil,
-            exitCode: module.usesWASI ? context.exitCode : nil,
+            stdout: usesWASI ? streams.stdout.bytes : nil,
+            stderr: usesWASI ? streams.stderr.bytes : nil,
+            exitCode: usesWASI ? context.exitCode : nil,
             truncated: streams.truncatedStreams,
             fuelUsed: fuelUsed, durationMicroseconds: micros, crossings: context.reentrancy.crossings)
     }

@@ -85,7 +85,6 @@ public final class ModuleCache: Sendable {
                 switch result {
                 case .success(let module):
                     state.slots[id] = .ready(module, lastUse: state.tick)
-                    state.statistics.bytes += module.costBytes
                     state.statistics.entries += 1
                     evict(&state, keeping: id)
                 case .failure:
@@ -112,13 +111,11 @@ public final class ModuleCache: Sendable {
         state.withLock { state in
             state.tick += 1
             if case .ready(let old, _) = state.slots[module.id] {
-                state.statistics.bytes -= old.costBytes
                 state.statistics.entries -= 1
             } else if case .loading = state.slots[module.id] {
                 return
             }
             state.slots[module.id] = .ready(module, lastUse: state.tick)
-            state.statistics.bytes += module.costBytes
             state.statistics.entries += 1
             evict(&state, keeping: module.id)
         }
@@ -129,17 +126,32 @@ public final class ModuleCache: Sendable {
         state.withLock { state in
             if case .ready(let module, _) = state.slots[id] {
                 state.slots[id] = nil
-                state.statistics.bytes -= module.costBytes
                 state.statistics.entries -= 1
             }
         }
     }
 
     /// Hits, misses and the bytes held.
-    public var statistics: ModuleCacheStatistics { state.withLock { $0.statistics } }
+    public var statistics: ModuleCacheStatistics {
+        state.withLock { state in
+            var statistics = state.statistics
+            statistics.bytes = Self.bytesHeld(state)
+            return statistics
+        }
+    }
+
+    /// What the cached modules hold now. Summed, not kept as a running total:
+    /// a module's cost changes as its pool of idle instances fills and empties.
+    private static func bytesHeld(_ state: State) -> Int {
+        state.slots.values.reduce(0) { total, slot in
+            if case .ready(let module, _) = slot { return total + module.costBytes }
+            return total
+        }
+    }
 
     private func evict(_ state: inout State, keeping keep: String) {
-        while state.statistics.bytes > maxBytes {
+        var held = Self.bytesHeld(state)
+        while held > maxBytes {
             var oldest: (id: String, tick: UInt64, cost: Int)?
             for (id, slot) in state.slots where id != keep {
                 if case .ready(let module, let lastUse) = slot, lastUse < (oldest?.tick ?? .max) {
@@ -148,7 +160,7 @@ public final class ModuleCache: Sendable {
             }
             guard let oldest else { return }
             state.slots[oldest.id] = nil
-            state.statistics.bytes -= oldest.cost
+            held -= oldest.cost
             state.statistics.entries -= 1
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPServer
 import ModuleStore
 import Sandbox
@@ -55,7 +56,7 @@ extension APIError {
             self.init(.reentrancyLoop, "reentrancy loop stopped: \(why)")
             extras = [("reason", .string(reason.rawValue)), ("chain", .array(chain.map { .string($0) }))]
         case .exportNotFound(let name, let functions):
-            self.init(.exportNotFound, "no export '\(name)'; function exports: \(functions.isEmpty ? "none" : functions.joined(separator: ", "))")
+            self.init(.exportNotFound, "no export '\(name.prefix(200))'; function exports: \(Self.list(functions))")
         case .notAFunction(let name, let kind):
             self.init(.notAFunction, "export '\(name)' is a \(kind), not a function")
         case .badArgs(let detail): self.init(.badArgs, detail)
@@ -66,6 +67,20 @@ extension APIError {
         case .notReady: self.init(.notReady, "the server is draining and takes no new invocations")
         case .internal(let detail): self.init(.internal, detail)
         }
+    }
+
+    /// At most this many names are listed in a detail.
+    static let listedNames = 50
+
+    /// `names` for a detail: at most ``listedNames`` of them, each at most 100
+    /// characters, then how many more there are (`"a, b, … and 99,950 more"`).
+    static func list(_ names: [String]) -> String {
+        guard !names.isEmpty else { return "none" }
+        var text = names.prefix(listedNames).map { $0.count > 100 ? $0.prefix(100) + "…" : $0 }.joined(separator: ", ")
+        if names.count > listedNames {
+            text += ", … and \((names.count - listedNames).formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) more"
+        }
+        return text
     }
 
     /// Maps a store error to its API code.

@@ -1,4 +1,5 @@
 import Foundation
+import ModuleStore
 import Sandbox
 
 /// The `200` body of an invocation.
@@ -31,19 +32,60 @@ enum InvokeAnswer {
 }
 
 /// A module description as JSON.
+///
+/// The part that depends only on the bytes (`exports`, `imports`) is made once at
+/// upload and stored next to the module (``stored(_:)``); a description answer
+/// is the record's own members followed by those stored bytes (``write(_:into:)``),
+/// so describing never parses or compiles a module.
 enum DescriptionJSON {
     static func json(_ description: ModuleDescription, id: String, names: [String], size: Int, createdAt: Date) -> JSONValue {
-        .object([
+        .object(head(id: id, names: names, size: size, createdAt: createdAt) + members(description) + tail(id: id))
+    }
+
+    /// The stored part of a description: a JSON object with `exports` and `imports`.
+    static func stored(_ description: ModuleDescription) -> [UInt8] {
+        JSONWriter.encode(.object(members(description)))
+    }
+
+    /// Writes the description of `record`: its id, names, size and creation time,
+    /// then the members of its stored description.
+    static func write(_ record: ModuleRecord, stored: [UInt8], into writer: inout JSONWriter) {
+        var head = JSONWriter.encode(.object(head(id: record.id, names: record.names, size: record.size, createdAt: record.createdAt)))
+        // `{…}` + `{"exports":…}` → `{…,"exports":…}`; the stored object is never empty.
+        guard stored.count > 2, stored.first == UInt8(ascii: "{"), stored.last == UInt8(ascii: "}"), head.last == UInt8(ascii: "}") else {
+            writer.writeRaw(head)
+            return
+        }
+        head[head.count - 1] = UInt8(ascii: ",")
+        writer.writeRaw(head)
+        // …then its members after the record's, and the members that depend on the id last.
+        writer.writeRaw(stored[1..<(stored.count - 1)])
+        var tail = JSONWriter.encode(.object(tail(id: record.id)))
+        tail[0] = UInt8(ascii: ",")
+        writer.writeRaw(tail)
+    }
+
+    /// Members after the stored ones: the module's own OpenAPI document.
+    private static func tail(id: String) -> [(String, JSONValue)] {
+        [("openapi", .string(ModuleOpenAPI.url(id: id)))]
+    }
+
+    private static func head(id: String, names: [String], size: Int, createdAt: Date) -> [(String, JSONValue)] {
+        [
             ("id", .string(id)),
             ("names", .array(names.map { .string($0) })),
             ("size", .number(String(size))),
             ("created_at", .string(timestamp(createdAt))),
+        ]
+    }
+
+    private static func members(_ description: ModuleDescription) -> [(String, JSONValue)] {
+        [
             ("exports", .array(description.exports.map { entity($0.entity, head: [("name", .string($0.name))]) })),
             ("imports", .array(description.imports.map {
                 entity($0.entity, head: [("module", .string($0.module)), ("name", .string($0.name))])
             })),
-            ("openapi", .string(ModuleOpenAPI.url(id: id))),
-        ])
+        ]
     }
 
     private static func entity(_ entity: ModuleDescription.Entity, head: [(String, JSONValue)]) -> JSONValue {

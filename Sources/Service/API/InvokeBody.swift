@@ -78,6 +78,8 @@ struct InvokeBody {
                 var args: [String] = []
                 for value in values {
                     guard case .string(let text) = value else { throw wrongType("wasi.args", "an array of strings", value) }
+                    // A C program sees each argument up to its first NUL: refuse rather than truncate.
+                    guard !text.utf8.contains(0) else { throw APIError(.badRequest, "wasi.args must not contain a NUL character") }
                     args.append(text)
                 }
                 options.args = args
@@ -85,6 +87,13 @@ struct InvokeBody {
                 guard case .object(let pairs) = member else { throw wrongType("wasi.env", "an object of strings", member) }
                 for (key, value) in pairs {
                     guard case .string(let text) = value else { throw wrongType("wasi.env.\(key)", "a string", value) }
+                    // The guest sees `KEY=VALUE` strings: an `=` in a key or a NUL anywhere changes them.
+                    guard !key.isEmpty, !key.utf8.contains(UInt8(ascii: "=")) else {
+                        throw APIError(.badRequest, "wasi.env key '\(key.prefix(64))' must be non-empty and must not contain '='")
+                    }
+                    guard !key.utf8.contains(0), !text.utf8.contains(0) else {
+                        throw APIError(.badRequest, "wasi.env must not contain a NUL character")
+                    }
                     options.environment[key] = text
                 }
             case "stdin":

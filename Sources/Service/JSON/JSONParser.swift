@@ -1,7 +1,8 @@
 /// A strict JSON parser (RFC 8259) for request bodies.
 ///
 /// Refuses invalid UTF-8, lone surrogate escapes, control characters in
-/// strings, trailing data, and nesting deeper than ``maxDepth``; never recurses
+/// strings, trailing data, an object with a member name twice (which value
+/// counts would be a guess), and nesting deeper than ``maxDepth``; never recurses
 /// deeper than that, so hostile input cannot exhaust the stack.
 public struct JSONParser {
     /// Deepest nesting of arrays and objects accepted.
@@ -63,6 +64,8 @@ public struct JSONParser {
         guard depth <= Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth) levels") }
         position += 1
         var members: [(String, JSONValue)] = []
+        // Small objects (every request body) are checked by a scan; a set only past that.
+        var names: Set<String>?
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -71,7 +74,15 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let start = position
             let key = try string()
+            if names == nil && members.count >= 8 { names = Set(members.map(\.0)) }
+            let repeated: Bool
+            if let inserted = names?.insert(key).inserted { repeated = !inserted } else { repeated = members.contains { $0.0 == key } }
+            if repeated {
+                position = start
+                throw fail("member '\(key.prefix(64))' appears twice in one object")
+            }
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             position += 1

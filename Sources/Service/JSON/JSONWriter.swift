@@ -34,6 +34,9 @@ public struct JSONWriter {
 
     private mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
+    /// Appends JSON text made elsewhere (a stored description), unchecked.
+    public mutating func writeRaw<Bytes: Sequence<UInt8>>(_ text: Bytes) { bytes.append(contentsOf: text) }
+
     private mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {

@@ -9,12 +9,18 @@ final class Daemon: @unchecked Sendable {
     private(set) var process: Process?
     private(set) var port: UInt16 = 0
     let logPath: String
+    let configPath: String
 
-    /// Starts a daemon; `environment` adds WASMHOST_* settings.
-    init(dataDirectory: String = Paths.temporaryDirectory(), environment: [String: String] = [:]) throws {
+    /// Starts a daemon; `environment` adds WASMHOST_* settings, `configPath` replaces
+    /// the project's config/wasmhost.yaml.
+    init(
+        dataDirectory: String = Paths.temporaryDirectory(), environment: [String: String] = [:],
+        configPath: String = Paths.root + "/config/wasmhost.yaml"
+    ) throws {
         self.dataDirectory = dataDirectory
         self.environment = environment
         self.logPath = dataDirectory + ".log"
+        self.configPath = configPath
         try start()
     }
 
@@ -25,7 +31,7 @@ final class Daemon: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paths.binary)
         process.arguments = ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDirectory,
-                             "--config", Paths.root + "/config/wasmhost.yaml"]
+                             "--config", configPath]
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("WASMHOST_") }
         env["WASMHOST_SANDBOX_ENGINE"] = TestEngine.name
         env.merge(environment) { $1 }
@@ -66,6 +72,22 @@ final class Daemon: @unchecked Sendable {
     }
 
     var isRunning: Bool { process?.isRunning ?? false }
+
+    /// Sends `signal` to the daemon.
+    func send(_ signal: Int32) {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Polls until `condition` holds or `seconds` pass; returns whether it held.
+    func waitFor(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
 
     /// `kill -9`.
     func kill9() {
