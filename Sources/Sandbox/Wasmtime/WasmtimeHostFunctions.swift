@@ -95,9 +95,9 @@ extension WasmtimeInvocation {
             let ref = try memory.string(arguments[0], arguments[1])
             let export = try memory.string(arguments[2], arguments[3])
             if timedOut() { throw DeadlinePassed() }
-            guard let target = try directory.compiledModule(for: ref) else {
-                throw HostTrap("host.invoke: no module '\(ref)'")
-            }
+            // A module deleted between the lookup of its name and the read of its
+            // bytes is missing too: a trap, like any failure inside a host call.
+            guard let target = try Self.storedModule(ref, in: directory) else { throw HostTrap("host.invoke: no module '\(ref)'") }
             var instance = try self.target(for: target, caller: context)
             var item = wasmtime_extern_t()
             let found = WasmtimeBytes.withName(export) {
@@ -109,6 +109,17 @@ extension WasmtimeInvocation {
             }
         default:
             throw HostTrap("host.\(name) is not provided")
+        }
+    }
+
+    /// The module `ref` names, or nil when there is none (also when it was
+    /// deleted after its name was looked up); other failures propagate.
+    private static func storedModule(_ ref: String, in directory: any ModuleDirectory) throws(SandboxError) -> CompiledModule? {
+        do {
+            return try directory.compiledModule(for: ref)
+        } catch {
+            if case .moduleNotFound = error { return nil }
+            throw error
         }
     }
 

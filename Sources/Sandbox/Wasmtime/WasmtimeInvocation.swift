@@ -52,6 +52,9 @@ final class WasmtimeInvocation {
     /// The first error a host function raised; it wins over the trap that carried it out.
     var pending: (any Error)?
     var exitCode: Int32 = 0
+    /// True once any module of the invocation (the root or a `host.invoke`
+    /// target) imports WASI: its streams and exit code then belong in the answer.
+    var usesWASI = false
 
     init(engine: WasmtimeEngine, directory: any ModuleDirectory, request: InvocationRequest, stackReserve: Int) {
         self.engine = engine
@@ -85,6 +88,7 @@ final class WasmtimeInvocation {
         if let error = wasmtime_context_set_fuel(context, fuel) { throw .internal(WasmtimeError.take(error)) }
         wasmtime_context_set_epoch_deadline(context, EpochTicker.ticks(until: deadline, now: Watchdog.now()))
         if module.usesWASI {
+            usesWASI = true
             guard let wasi = WasmtimeWASI.configuration(request.wasi, stdout: stdout, stderr: stderr) else {
                 throw .internal("wasi_config_new failed")
             }

@@ -66,6 +66,7 @@ struct WasmtimeInvoker: Sendable {
         let streams = invocation.streams
         let stdout = invocation.stdout.captured
         let stderr = invocation.stderr.captured
+        let usesWASI = module.usesWASI || invocation.usesWASI
         var truncated = streams.truncatedStreams
         if stdout.truncated { truncated.append("stdout") }
         if stderr.truncated { truncated.append("stderr") }
@@ -73,9 +74,9 @@ struct WasmtimeInvoker: Sendable {
             results: values,
             output: streams.output.used ? streams.output.bytes : nil,
             logs: streams.logsUsed ? streams.logs : nil,
-            stdout: module.usesWASI ? stdout.bytes : nil,
-            stderr: module.usesWASI ? stderr.bytes : nil,
-            exitCode: module.usesWASI ? invocation.exitCode : nil,
+            stdout: usesWASI ? stdout.bytes : nil,
+            stderr: usesWASI ? stderr.bytes : nil,
+            exitCode: usesWASI ? invocation.exitCode : nil,
             truncated: truncated,
             fuelUsed: fuelUsed, durationMicroseconds: micros, crossings: invocation.reentrancy.crossings)
     }
