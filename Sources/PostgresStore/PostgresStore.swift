@@ -88,6 +88,12 @@ public final class PostgresStore: ModuleRegistry {
     }
 
     public func put(_ bytes: [UInt8], name: String?) throws(StoreError) -> PutResult {
+        try put(bytes, name: name, description: nil)
+    }
+
+    /// Stores `bytes`, `description` and the name in one transaction; every
+    /// record read back (here or on another replica) carries the description.
+    public func put(_ bytes: [UInt8], name: String?, description: [UInt8]?) throws(StoreError) -> PutResult {
         if let name, !ModuleReference.isValidName(name) { throw .invalidName(name) }
         let id = ModuleStore.id(of: bytes)
         let started = generation
@@ -95,7 +101,7 @@ public final class PostgresStore: ModuleRegistry {
             try withRetries {
                 try pool.with { connection in
                     try connection.transaction { connection in
-                        try insert(bytes, id: id, name: name, on: connection)
+                        try insert(bytes, id: id, name: name, description: description, on: connection)
                     }
                 }
             }
@@ -161,7 +167,7 @@ public final class PostgresStore: ModuleRegistry {
 
     /// The upload transaction's body: insert unless present, point the name, announce.
     private func insert(
-        _ bytes: [UInt8], id: String, name: String?, on connection: PGConnection
+        _ bytes: [UInt8], id: String, name: String?, description: [UInt8]?, on connection: PGConnection
     ) throws(PostgresError) -> (ModuleRecord, Bool) {
         if configuration.maxTotalBytes > 0,
             try connection.execute(RegistrySQL.moduleByID, [.text(id)]).isEmpty,
@@ -170,9 +176,13 @@ public final class PostgresStore: ModuleRegistry {
             throw .server(sqlstate: "53100", message: "quota")
         }
         let created = try !connection.execute(
-            RegistrySQL.insertModule, [.text(id), .binary(bytes), .text(String(bytes.count))]
+            RegistrySQL.insertModule, [.text(id), .binary(bytes), .text(String(bytes.count)), .binary(orNull: description)]
         ).isEmpty
-        if created { try notify(.module(id), on: connection) }
+        var described = false
+        if !created, let description {
+            described = try !connection.execute(RegistrySQL.attachDescription, [.text(id), .binary(description)]).isEmpty
+        }
+        if created || described { try notify(.module(id), on: connection) }
         if let name {
             try connection.execute(RegistrySQL.pointName, [.text(name), .text(id)])
             try notify(.name(name), on: connection)

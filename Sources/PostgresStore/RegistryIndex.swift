@@ -24,7 +24,8 @@ struct RegistryIndex: Sendable {
             for name in old.names where names[name] == id { names[name] = nil }
         }
         guard let record else { return }
-        modules[id] = ModuleRecord(id: id, size: record.size, createdAt: record.createdAt, names: [])
+        modules[id] = ModuleRecord(
+            id: id, size: record.size, createdAt: record.createdAt, names: [], description: record.description)
         totalBytes += record.size
         for name in record.names { apply(name: name, pointingAt: id) }
     }

@@ -31,6 +31,14 @@ enum Schema {
             """,
             "CREATE INDEX wasmhost_names_module_id ON wasmhost_names (module_id)",
         ],
+        // 2: descriptions are the service's bytes, returned byte-exact (jsonb would
+        // reorder keys and respace them); the reserved jsonb column was never written.
+        [
+            """
+            ALTER TABLE wasmhost_modules
+                ALTER COLUMN description TYPE bytea USING convert_to(description::text, 'UTF8')
+            """,
+        ],
     ]
 
     /// The newest version this build knows.

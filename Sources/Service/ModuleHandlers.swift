@@ -58,8 +58,8 @@ extension WasmhostService {
             if asList { writer.writeRaw(Array(#"{"modules":["#.utf8)) }
             var written = 0
             for record in records {
-                // A backend that keeps no descriptions (the shared registry): made from
-                // the compiled module, only ever here, on the control pool.
+                // A module stored without a description (in PostgreSQL before schema
+                // version 2): made from the compiled module, only ever here, on the control pool.
                 guard let stored = record.description ?? (try? directory.compiled(id: record.id)).map({
                     DescriptionJSON.stored($0.description)
                 }) else { continue }

@@ -69,6 +69,38 @@ struct PostgresReplicaTests {
         #expect(try again.resolve("kept") == record)
     }
 
+    /// A registry of schema version 1 (description column `jsonb`, never written)
+    /// migrates to `bytea`; its module keeps working and an upload of the same
+    /// bytes gives it its description.
+    @Test func aVersionOneRegistryMigratesAndGetsDescriptions() throws {
+        let schema = try PostgresFixture.freshSchema()
+        defer { PostgresFixture.drop(schema) }
+        let bytes = moduleBytes(44)
+        let id = ModuleStore.id(of: bytes)
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        try PostgresFixture.psql("""
+            CREATE TABLE \(schema).wasmhost_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+            INSERT INTO \(schema).wasmhost_schema (version) VALUES (1);
+            CREATE TABLE \(schema).wasmhost_modules (id text PRIMARY KEY, bytes bytea NOT NULL, size integer NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT clock_timestamp(), description jsonb);
+            CREATE TABLE \(schema).wasmhost_names (name text PRIMARY KEY,
+                module_id text NOT NULL REFERENCES \(schema).wasmhost_modules (id) ON DELETE CASCADE);
+            INSERT INTO \(schema).wasmhost_modules (id, bytes, size) VALUES ('\(id)', '\\x\(hex)', \(bytes.count));
+            INSERT INTO \(schema).wasmhost_names (name, module_id) VALUES ('old', '\(id)');
+            """)
+        let store = try PostgresFixture.open(schema)
+        defer { store.close() }
+        let old = try #require(try store.resolve("old"))
+        #expect(old.id == id && old.description == nil)
+        #expect(try store.bytes(of: id) == bytes)
+        let description = Array(#"{"exports":[]}"#.utf8)
+        let again = try store.put(bytes, name: nil, description: description)
+        #expect(!again.created && again.record.description == description)
+        let replica = try PostgresFixture.open(schema)
+        defer { replica.close() }
+        #expect(try replica.resolve("old")?.description == description)
+    }
+
     @Test func anUnreachableServerIsAnUnavailableError() throws {
         var configuration = PostgresConfiguration(url: "postgresql://127.0.0.1:1/none")
         configuration.connectTimeoutSeconds = 1

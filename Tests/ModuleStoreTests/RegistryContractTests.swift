@@ -36,6 +36,28 @@ struct RegistryContractTests {
         }
     }
 
+    /// The service's description is stored with the bytes and read back byte-exact
+    /// by another instance, whether it reads through, lists or loads at start.
+    @Test(arguments: backends)
+    func aDescriptionIsReadBackByteExact(_ backend: Backend) throws {
+        // Key order, spacing and escapes that a JSON re-encoding would change.
+        let description = Array(#"{"z":1,  "a":[2.50,"\u00e9"],"m":{}}"#.utf8) + Array(repeating: UInt8(ascii: " "), count: 100)
+        try RegistryFixture.with(backend) { store, openAnother in
+            // A replica running already reads through; a directory store is reopened instead.
+            let replica = backend == .postgres ? try openAnother() : nil
+            let put = try store.put(moduleBytes(40), name: "described", description: description)
+            #expect(put.created && put.record.description == description)
+            let plain = try store.put(moduleBytes(41), name: nil, description: nil).record
+            if let replica {
+                #expect(try replica.resolve("described")?.description == description)
+                #expect(try replica.list().map(\.description) == [description, nil])
+            }
+            #expect(try openAnother().resolve(put.record.id)?.description == description)
+            #expect(try openAnother().list().map(\.description) == [description, nil])
+            #expect(try openAnother().list().map(\.id) == [put.record.id, plain.id])
+        }
+    }
+
     @Test(arguments: backends)
     func aNameMovesLikeATag(_ backend: Backend) throws {
         try RegistryFixture.with(backend) { store in

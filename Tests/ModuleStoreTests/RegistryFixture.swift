@@ -6,17 +6,30 @@ import PostgresStore
 /// Opens a fresh store of either backend for one test and cleans it up after.
 enum RegistryFixture {
     static func with(_ backend: RegistryContractTests.Backend, _ body: (any ModuleRegistry) throws -> Void) throws {
+        try with(backend) { store, _ in try body(store) }
+    }
+
+    /// Like ``with(_:_:)``, and `body` may open more instances over the same storage
+    /// (another process restarted on the directory, another replica on the database).
+    static func with(
+        _ backend: RegistryContractTests.Backend,
+        _ body: (any ModuleRegistry, _ openAnother: () throws -> any ModuleRegistry) throws -> Void
+    ) throws {
         switch backend {
         case .directory:
             let directory = TemporaryDirectory()
             defer { directory.remove() }
-            try body(try directory.open())
+            try body(try directory.open()) { try directory.open() }
         case .postgres:
             let schema = try PostgresFixture.freshSchema()
             defer { PostgresFixture.drop(schema) }
-            let store = try PostgresFixture.open(schema)
-            defer { store.close() }
-            try body(store)
+            var stores = [try PostgresFixture.open(schema)]
+            defer { stores.forEach { $0.close() } }
+            try body(stores[0]) {
+                let another = try PostgresFixture.open(schema)
+                stores.append(another)
+                return another
+            }
         }
     }
 }

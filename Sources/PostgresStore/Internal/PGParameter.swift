@@ -1,8 +1,14 @@
-/// A bound statement parameter: text, or binary bytes (`bytea`).
+/// A bound statement parameter: text, binary bytes (`bytea`), or SQL NULL.
 /// SQL never contains a value: every value travels as one of these.
 enum PGParameter: Sendable {
     case text(String)
     case binary([UInt8])
+    case null
+
+    /// `bytes` as `bytea`, or NULL when there are none.
+    static func binary(orNull bytes: [UInt8]?) -> PGParameter {
+        bytes.map { .binary($0) } ?? .null
+    }
 
     /// Lays the parameters out as libpq wants them (values, lengths, formats)
     /// for the duration of `body`.
@@ -20,6 +26,12 @@ enum PGParameter: Sendable {
             switch parameter {
             case .text(let text): bytes = Array(text.utf8) + [0]
             case .binary(let data): bytes = data
+            case .null:
+                // libpq reads a null value pointer as SQL NULL.
+                values.append(nil)
+                lengths.append(0)
+                formats.append(0)
+                continue
             }
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
             buffer.copyBytes(from: bytes)

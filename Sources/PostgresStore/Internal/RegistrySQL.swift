@@ -4,10 +4,11 @@ import ModuleStore
 /// The statements the registry runs. Every value is a bound parameter (`$n`).
 enum RegistrySQL {
     /// One row per module: id, size, created_at in microseconds, its names joined by commas
-    /// (names cannot contain commas). `%WHERE%` is replaced by a fixed condition below.
+    /// (names cannot contain commas), its description in base64 or NULL.
+    /// `%WHERE%` is replaced by a fixed condition below.
     private static let selectModules = """
         SELECT m.id, m.size, (extract(epoch FROM m.created_at) * 1000000)::bigint,
-               coalesce(string_agg(n.name, ',' ORDER BY n.name), '')
+               coalesce(string_agg(n.name, ',' ORDER BY n.name), ''), encode(m.description, 'base64')
         FROM wasmhost_modules m LEFT JOIN wasmhost_names n ON n.module_id = m.id
         %WHERE%
         GROUP BY m.id
@@ -21,8 +22,12 @@ enum RegistrySQL {
     static let moduleByID = selectModules.replacingOccurrences(of: "%WHERE%", with: "WHERE m.id = $1")
 
     static let insertModule = """
-        INSERT INTO wasmhost_modules (id, bytes, size) VALUES ($1, $2, $3::integer)
+        INSERT INTO wasmhost_modules (id, bytes, size, description) VALUES ($1, $2, $3::integer, $4)
         ON CONFLICT (id) DO NOTHING RETURNING id
+        """
+    /// Gives a module stored without a description (by an older replica) the one uploaded now.
+    static let attachDescription = """
+        UPDATE wasmhost_modules SET description = $2 WHERE id = $1 AND description IS NULL RETURNING id
         """
     static let pointName = """
         INSERT INTO wasmhost_names (name, module_id) VALUES ($1, $2)
@@ -42,8 +47,11 @@ enum RegistrySQL {
                 return nil
             }
             let names = (rows.text(row, 3) ?? "").split(separator: ",").map(String.init)
+            // PostgreSQL breaks base64 into lines of 76 characters.
+            let description = rows.text(row, 4).flatMap { Data(base64Encoded: $0, options: .ignoreUnknownCharacters) }
             return ModuleRecord(
-                id: id, size: size, createdAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), names: names)
+                id: id, size: size, createdAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), names: names,
+                description: description.map { [UInt8]($0) })
         }
     }
 }
