@@ -12,7 +12,7 @@ extension WasmhostService {
         let binary: [UInt8]
         do {
             binary = try compiler.binary(from: upload.bytes)
-            if !ModuleUpload.isBinary(upload.bytes) && UploadHints.hasNoModuleFields(binary) {
+            if !ModuleCompiler.isBinary(upload.bytes) && UploadHints.hasNoModuleFields(binary) {
                 throw UploadHints.noModuleFields
             }
             module = try compiler.compile(binary: binary, id: ModuleStore.id(of: binary))

@@ -34,8 +34,10 @@ final class LogBuffer: Sendable {
     private let started = Atomic<Bool>(false)
 
     /// Appends one line: `prefix`, the timestamp `stamp(second)` made (cached for
-    /// the second), `millisecondsSuffix` when asked for, then `rest`.
-    func append(prefix: StaticString, stamp: (Int) -> String, withMilliseconds: Bool, rest: [UInt8]) {
+    /// the second), `.mmm` when asked for, then `rest`. With `immediately` the
+    /// line is written before this returns (the one-shot commands, which have no
+    /// writer thread).
+    func append(prefix: StaticString, stamp: (Int) -> String, withMilliseconds: Bool, rest: [UInt8], immediately: Bool = false) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let millis = withMilliseconds ? Self.milliseconds(Int(now.tv_nsec) / 1_000_000) : []
@@ -54,6 +56,7 @@ final class LogBuffer: Sendable {
             state.bytes += rest
             return state.bytes.count >= Self.eagerBytes
         }
+        if immediately { return flush() }
         startWriterOnce()
         if wakeWriter { wake.signal() }
     }

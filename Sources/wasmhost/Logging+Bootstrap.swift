@@ -67,16 +67,9 @@ struct LineLogHandler: LogHandler {
             rest.append(0x0A)
         }
         let json = format == .json
-        if batched {
-            LogBuffer.shared.append(prefix: json ? #"{"ts":""# : "", stamp: json ? Self.utcStamp : Self.localStamp,
-                                    withMilliseconds: json, rest: rest)
-        } else {
-            var now = timespec()
-            clock_gettime(CLOCK_REALTIME, &now)
-            var line = Array((json ? #"{"ts":""# : "").utf8) + Array((json ? Self.utcStamp : Self.localStamp)(now.tv_sec).utf8)
-            if json { line += Array(String(format: ".%03d", Int(now.tv_nsec) / 1_000_000).utf8) }
-            try? FileHandle.standardError.write(contentsOf: line + rest)
-        }
+        LogBuffer.shared.append(
+            prefix: json ? #"{"ts":""# : "", stamp: json ? Self.utcStamp : Self.localStamp,
+            withMilliseconds: json, rest: rest, immediately: !batched)
     }
 
     /// `2026-11-25T21:04:05` in UTC (the JSON `ts` without its milliseconds and `Z`).

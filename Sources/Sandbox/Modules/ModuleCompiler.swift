@@ -29,10 +29,14 @@ public struct ModuleCompiler: Sendable {
         #endif
     }
 
+    /// True when `bytes` start with the WebAssembly binary magic `\0asm`;
+    /// anything else is read as WAT text.
+    public static func isBinary(_ bytes: [UInt8]) -> Bool { bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) }
+
     /// The binary form of an upload: the bytes themselves when they start with
     /// `\0asm`, otherwise the assembled WAT text.
     public func binary(from upload: [UInt8]) throws(SandboxError) -> [UInt8] {
-        if upload.starts(with: [0x00, 0x61, 0x73, 0x6D]) { return upload }
+        if Self.isBinary(upload) { return upload }
         guard let text = String(validating: upload, as: UTF8.self) else {
             throw .invalidModule("neither a WebAssembly binary (no \\0asm header) nor UTF-8 WAT text")
         }

@@ -1,3 +1,4 @@
+import Foundation
 /// Names derived from export names: operation ids, schema names and path segments.
 enum OperationNames {
     /// An identifier per export name (letters, digits, `_`; not starting with a
@@ -34,18 +35,10 @@ enum OperationNames {
 
     /// `name` percent-encoded as one path segment (everything but RFC 3986's unreserved characters).
     static func pathSegment(_ name: String) -> String {
-        var encoded = ""
-        for byte in name.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                encoded.unicodeScalars.append(UnicodeScalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                encoded += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return encoded
+        // Never nil for a Swift string: every one has a UTF-8 form.
+        name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? name
     }
+
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

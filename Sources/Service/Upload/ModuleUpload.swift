@@ -1,5 +1,6 @@
 import HTTPServer
 import ModuleStore
+import Sandbox
 
 /// An upload with its framing removed: the module's bytes and the name to point
 /// at them. `POST /v1/modules?name=`, `PUT /v1/modules/{name}` and a
@@ -26,7 +27,7 @@ struct ModuleUpload {
         sentAsURLEncodedForm = contentType.lowercased().hasPrefix("application/x-www-form-urlencoded")
         bytes = request.body
         // The bytes decide: a binary is a binary whatever the Content-Type says.
-        guard !Self.isBinary(request.body) else { return }
+        guard !ModuleCompiler.isBinary(request.body) else { return }
         let boundary: String?
         do { boundary = try MultipartForm.boundary(ofContentType: contentType) } catch {
             throw APIError(.badRequest, error.reason)
@@ -37,8 +38,6 @@ struct ModuleUpload {
 
     static let namePattern = "[a-z0-9][a-z0-9._-]{0,63} and not be 64 hex digits"
 
-    /// True when `bytes` start with the WebAssembly binary magic `\0asm`.
-    static func isBinary(_ bytes: [UInt8]) -> Bool { bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) }
 
     /// One file part holds the module; a `name` field works like `?name=`.
     private mutating func readForm(_ body: [UInt8], boundary: String) throws(APIError) {

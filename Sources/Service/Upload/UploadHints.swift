@@ -1,3 +1,5 @@
+import Sandbox
+
 /// Recognises uploads that curl habits mangled, and says what to type instead.
 enum UploadHints {
     static let useDataBinary = "if you used curl -d, send the file with --data-binary"
@@ -7,7 +9,7 @@ enum UploadHints {
     /// comment then swallows the rest of the file). Only the detail changes.
     static func annotate(_ error: APIError, upload: ModuleUpload) -> APIError {
         guard error.code == .invalidModule || error.code == .invalidWAT else { return error }
-        let strippedText = !ModuleUpload.isBinary(upload.bytes)
+        let strippedText = !ModuleCompiler.isBinary(upload.bytes)
             && !upload.bytes.contains(UInt8(ascii: "\n"))
             && upload.bytes.firstRange(of: Array(";;".utf8)) != nil
         guard upload.sentAsURLEncodedForm || strippedText else { return error }
