@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build build-debug run test unit-tests replica-tests cluster cluster-stop spec-tests openapi-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
+.PHONY: deps build build-debug run test unit-tests replica-tests cluster cluster-stop spec-tests openapi-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api fuzz-differential torture soak reliability-long clean
 
 # Installs libmicrohttpd-dev, libpq-dev (and pkg-config) with apt-get when pkg-config cannot find them,
 # and the pinned Wasmtime C API library (PyPI wheel, sha256-checked) into .deps/wasmtime.
@@ -31,7 +31,7 @@ run: build
 # WebAssembly spec suite over HTTP, the per-module OpenAPI documents (spec
 # validation, value-rule agreement, schemathesis, a generated client), the
 # deploy files check, and the short
-# reliability run (fuzz corpus replay, schemathesis, kill -9 torture, hostile
+# reliability run (fuzz corpus replay, 40 s of engine-differential fuzzing, schemathesis, kill -9 torture, hostile
 # HTTP and guests, a short soak), the web console in headless Chromium, and
 # three replicas sharing a throwaway PostgreSQL (installed from Debian when missing).
 test: deps unit-tests replica-tests spec-tests openapi-tests console-tests deploy-check reliability-short
@@ -85,6 +85,13 @@ DURATION ?= 30m
 CYCLES ?= 100
 fuzz: build-debug
 	bash scripts/reliability/fuzz.sh $(FUZZ_SECONDS)
+
+# Generated modules and mutants on Wasmtime and WasmKit, compared (wasmhost-fuzz --differential).
+# `make test` runs 40 s with seed 1 (reliability-short); SECONDS=600 SEED=N for a long run.
+SECONDS ?= 40
+SEED ?= 1
+fuzz-differential: build-debug
+	bash scripts/reliability/fuzz.sh differential $(SECONDS) $(SEED)
 
 fuzz-libfuzzer: deps
 	bash scripts/reliability/fuzz.sh libfuzzer $(FUZZ_SECONDS)

@@ -96,6 +96,12 @@ let package = Package(
                 .unsafeFlags(["-L" + wasmtimeLibrary, "-Xlinker", "-rpath", "-Xlinker", wasmtimeLibrary], withWasmtime),
             ]
         ),
+        // Both engines side by side: the differential test and `make fuzz-differential`.
+        .target(
+            name: "Differential",
+            dependencies: ["Sandbox", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .target(
             name: "Service",
             dependencies: [
@@ -130,14 +136,14 @@ let package = Package(
         // `make fuzz`: mutated modules through the upload path (corpus-driven harness).
         .executableTarget(
             name: "wasmhost-fuzz",
-            dependencies: ["Sandbox", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Sandbox", "Differential", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
         .testTarget(name: "ModuleStoreTests", dependencies: ["ModuleStore", "PostgresStore"], swiftSettings: strict),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", "CGuestInterrupt", .product(name: "WAT", package: "WasmKit")],
+            dependencies: ["Sandbox", "Differential", "CGuestInterrupt", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: strict
         ),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Sandbox"], swiftSettings: strict),

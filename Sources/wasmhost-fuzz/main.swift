@@ -6,6 +6,10 @@
 //   wasmhost-fuzz --seconds N [--corpus PATH...] [--seed S] [--spec N]
 //       time-boxed mutation fuzzing (seeds: examples/modules, Tests/Fixtures and N
 //       spec-suite modules; the regressions are for --replay)
+//   wasmhost-fuzz --differential --seconds N [--seed S] [--index I]
+//       generated modules and mutants on Wasmtime and WasmKit side by side; every
+//       disagreement is printed and saved to --crash-dir (`make fuzz-differential`);
+//       --index I shows input I of seed S and both engines' answers
 //   wasmhost-fuzz --run FILE...        one input at a time, in this process (reproduce a crash)
 //   wasmhost-fuzz --libfuzzer [libFuzzer flags] [CORPUS_DIR...]
 //       coverage-guided libFuzzer, in a build made with
@@ -47,12 +51,15 @@ struct Options {
     var resume = 0
     var generation = 1
     var libFuzzer = false
+    var differential = false
+    var index: UInt64?
 }
 
 func usage() -> Never {
     FileHandle.standardError.write(Data("""
         usage: wasmhost-fuzz --replay PATH... [--mutations N] [--seed S] [--spec N]
                wasmhost-fuzz --seconds N [--corpus PATH...] [--seed S] [--spec N]
+               wasmhost-fuzz --differential --seconds N [--seed S] [--index I]
                wasmhost-fuzz --run FILE...
                wasmhost-fuzz --libfuzzer [libFuzzer flags] [CORPUS_DIR...]
         common: [--root DIR] [--crash-dir DIR] [--hang-seconds N] [--max-crashes N] [--in-process]
@@ -91,6 +98,8 @@ func parse(_ arguments: [String]) -> Options {
         case "--hang-seconds": options.hangSeconds = Double(value()) ?? 30
         case "--max-crashes": options.maxCrashes = Int(value()) ?? 20
         case "--in-process": options.inProcess = true
+        case "--differential": options.differential = true
+        case "--index": options.index = UInt64(value())
         case "--worker": options.worker = true
         case "--state": options.state = value()
         case "--resume": options.resume = Int(value()) ?? 0
@@ -101,7 +110,11 @@ func parse(_ arguments: [String]) -> Options {
             usage()
         }
     }
-    if options.replay.isEmpty && options.seconds == nil && options.deadline == nil && options.run.isEmpty { usage() }
+    if options.replay.isEmpty && options.seconds == nil && options.deadline == nil && options.run.isEmpty
+        && !options.differential
+    {
+        usage()
+    }
     return options
 }
 
@@ -166,6 +179,13 @@ if arguments.first == "--libfuzzer" {
 
 let options = parse(arguments)
 let crashDirectory = options.crashDirectory ?? "\(options.root)/scripts/reliability/crashes"
+
+if options.differential {
+    let run = DifferentialRun(
+        root: options.root, seconds: options.seconds ?? 45, seed: options.seed ?? 1, crashDirectory: crashDirectory,
+        only: options.index)
+    exit(onWorkerStack { run.run() })
+}
 
 if options.worker || options.inProcess || !options.run.isEmpty {
     // Runs the inputs here (the supervisor's child, or by hand).

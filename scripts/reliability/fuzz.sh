@@ -4,6 +4,9 @@
 #   scripts/reliability/fuzz.sh replay            corpus + regressions + 1500 fixed mutants (make test)
 #   scripts/reliability/fuzz.sh SECONDS           time-boxed mutation fuzzing
 #   scripts/reliability/fuzz.sh libfuzzer SECONDS coverage-guided libFuzzer build (.build-fuzz)
+#   scripts/reliability/fuzz.sh differential SECONDS [SEED]
+#                                                 generated modules and mutants on Wasmtime and
+#                                                 WasmKit, compared (make fuzz-differential)
 #
 # Seeds: examples/modules/*.wat (as text and assembled), Tests/Fixtures/**/*.wasm, (replay only:)
 # scripts/reliability/regressions/*, and spec-suite modules from shared/spec/json
@@ -78,8 +81,19 @@ case "$MODE" in
     echo "fuzz: libFuzzer corpus kept in $CORPUS"
     [ "$STATUS" -eq 0 ] && echo "fuzz: PASS" || { echo "fuzz: FAIL (libFuzzer exit $STATUS; artifacts in $CRASHES)"; exit 1; }
     ;;
+  differential)
+    BIN="$(build)"
+    set +e
+    "$BIN" --root "$REPO" --crash-dir "$CRASHES" --differential --seconds "${2:-40}" --seed "${3:-1}" 2>&1 | tee "$LOG"
+    STATUS=${PIPESTATUS[0]}
+    set -e
+    if [ "$STATUS" -gt 1 ] && [ -f "$CRASHES/differential-inflight.wasm" ]; then
+      echo "fuzz-differential: wasmhost-fuzz died (status $STATUS) on $CRASHES/differential-inflight.wasm"
+    fi
+    [ "$STATUS" -eq 0 ] && echo "fuzz-differential: PASS" || { echo "fuzz-differential: FAIL (disagreements saved in $CRASHES)"; exit 1; }
+    ;;
   *[!0-9]*|"")
-    echo "usage: $0 replay | SECONDS | libfuzzer SECONDS" >&2; exit 2 ;;
+    echo "usage: $0 replay | SECONDS | libfuzzer SECONDS | differential SECONDS [SEED]" >&2; exit 2 ;;
   *)
     BIN="$(build)"
     set +e

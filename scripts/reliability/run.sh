@@ -30,6 +30,7 @@ export WASMHOST_FUZZ_BIN="${WASMHOST_FUZZ_BIN:-$REPO/.build/debug/wasmhost-fuzz}
 if [ "$MODE" = short ]; then
   STEPS=(
     "fuzz|bash $HERE/fuzz.sh replay"
+    "fuzz-differential|bash $HERE/fuzz.sh differential 40 1"
     "fuzz-api|bash $HERE/fuzz_api.sh short"
     "torture|python3 $HERE/torture.py 5"
     "hostile-http|python3 $HERE/hostile_http.py --short"
@@ -41,6 +42,7 @@ else
   STEPS=(
     "fuzz-replay|env FUZZ_MUTATIONS=20000 FUZZ_SPEC=2300 bash $HERE/fuzz.sh replay"
     "fuzz|bash $HERE/fuzz.sh 600"
+    "fuzz-differential|bash $HERE/fuzz.sh differential 600 $(date +%s)"
     "fuzz-api|bash $HERE/fuzz_api.sh long"
     "torture|python3 $HERE/torture.py 100"
     "hostile-http|python3 $HERE/hostile_http.py --long"
@@ -71,9 +73,9 @@ echo "================ reliability $MODE summary"
 for index in "${!NAMES[@]}"; do
   printf '  %-16s %-10s %5ss\n' "${NAMES[$index]}" "${RESULTS[$index]}" "${TIMES[$index]}"
 done
-grep -h -E "^fuzz: executions=|^torture summary|^fuzz_api: schemathesis exit|^soak: (PASS|FAIL)|passed, [0-9]+ failed" \
+grep -h -E "^fuzz: executions=|^fuzz-differential: seed=|^torture summary|^fuzz_api: schemathesis exit|^soak: (PASS|FAIL)|passed, [0-9]+ failed" \
   "$LOGDIR"/*.log 2>/dev/null | sed 's/^/  /'
-grep -h -E "\[(FAIL|KNOWN)\]|VIOLATION|CRASH|FINDING|soak: FAIL|NEW crash|KNOWN bug" "$LOGDIR"/*.log 2>/dev/null \
+grep -h -E "\[(FAIL|KNOWN)\]|VIOLATION|CRASH|FINDING|DISAGREEMENT|soak: FAIL|NEW crash|KNOWN bug" "$LOGDIR"/*.log 2>/dev/null \
   | sort -u | head -40 | sed 's/^/  ! /'
 echo "  logs: $LOGDIR"
 PASSED=0; FAILS=0

@@ -21,6 +21,11 @@ struct ModuleInfo: Sendable {
     let onlyMemoryAndGlobalsChange: Bool
     /// The `name` section names a function the module does not have.
     let namesMissingFunction: Bool
+    /// Backtrace names of functions the `name` section leaves unnamed, by function
+    /// index: WasmKit uses a function's export name when the module it runs keeps
+    /// a name section (the first export here; WasmKit's pick among several is
+    /// unordered), and ``traceName(ofFunction:)``'s index form otherwise.
+    let exportNamesInTraces: [Int: String]
 
     /// Walks the sections of a binary module.
     /// - Throws: the parser's error, for the caller to map to `invalid_module`.
@@ -138,6 +143,22 @@ struct ModuleInfo: Sendable {
         functionCount = functionTypes.count
         onlyMemoryAndGlobalsChange = bodiesAreRestorable
         namesMissingFunction = nameSection.map { Self.namesMissingFunction($0, functionCount: functionTypes.count) } ?? false
+        var exportNames: [Int: String] = [:]
+        // A module whose name section is removed before it runs (namesMissingFunction) has none.
+        if nameSection != nil && !namesMissingFunction {
+            for export in exports {
+                if case .function(let index) = export.descriptor, exportNames[Int(index)] == nil {
+                    exportNames[Int(index)] = export.name
+                }
+            }
+        }
+        exportNamesInTraces = exportNames
+    }
+
+    /// A backtrace frame's name for a function the `name` section does not name,
+    /// as WasmKit 0.4.2 words it (so that both engines answer the same backtrace).
+    func traceName(ofFunction index: Int) -> String {
+        exportNamesInTraces[index] ?? "wasm function[\(index)]"
     }
 
     /// True when the `name` section's function map names an index past the module's

@@ -179,7 +179,7 @@ extension WasmtimeInvocation {
                     context, &function, arguments.baseAddress, arguments.count, results.baseAddress, results.count, &trap)
             }
         }
-        switch failure(error: error, trap: trap) {
+        switch failure(error: error, trap: trap, module: targets[frame.moduleID]?.module.info) {
         case nil:
             defer { for index in results.indices { wasmtime_val_unroot(&results[index]) } }
             return results.map(WasmtimeValues.fromWasmtime)

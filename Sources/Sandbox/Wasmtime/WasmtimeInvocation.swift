@@ -97,7 +97,7 @@ final class WasmtimeInvocation {
         var instance = wasmtime_instance_t()
         var trap: OpaquePointer?
         let error = wasmtime_instance_pre_instantiate(code.pre, context, &instance, &trap)
-        if let failure = failure(error: error, trap: trap) {
+        if let failure = failure(error: error, trap: trap, module: module.info) {
             if case .exited(let code) = failure { throw .internal("proc_exit(\(code)) during instantiation") }
             if case .failed(let error) = failure { throw error }
         }
@@ -110,9 +110,9 @@ final class WasmtimeInvocation {
         case failed(SandboxError)
     }
 
-    /// The outcome of a call or instantiation that gave `error` or `trap`
-    /// (both freed here), or `nil` when neither is set.
-    func failure(error: OpaquePointer?, trap: OpaquePointer?) -> Failure? {
+    /// The outcome of a call or instantiation of `module` that gave `error` or
+    /// `trap` (both freed here), or `nil` when neither is set.
+    func failure(error: OpaquePointer?, trap: OpaquePointer?, module: ModuleInfo?) -> Failure? {
         if error == nil && trap == nil { return nil }
         var exitStatus: Int32 = 0
         defer { if let error { wasmtime_error_delete(error) } }
@@ -123,7 +123,7 @@ final class WasmtimeInvocation {
             default: return .failed(Self.map(pending, limits: limits))
             }
         }
-        if let trap { return .failed(WasmtimeTraps.take(trap, limits: limits)) }
+        if let trap { return .failed(WasmtimeTraps.take(trap, limits: limits, module: module)) }
         guard let error else { return nil }
         if wasmtime_error_exit_status(error, &exitStatus) { return .exited(exitStatus) }
         return .failed(Self.nonTrapError(error))
@@ -132,17 +132,18 @@ final class WasmtimeInvocation {
     /// Errors that are not traps: a WASI call refused by the host (a guest
     /// pointer outside its memory: the trap WasmKit reports for it too), or an
     /// instantiation that found the pooling allocator full (a transient
-    /// overload) or a limit refusing an initial size.
+    /// overload) or a limit refusing an initial size. Like WasmKit's errors
+    /// raised by the host, they carry no backtrace.
     static func nonTrapError(_ error: OpaquePointer) -> SandboxError {
         let message = WasmtimeError.message(error)
         // The innermost cause is the last line of Wasmtime's "Caused by:" list.
         let cause = message.split(separator: "\n").last.map { String($0.drop { $0 == " " }) } ?? message
         if message.contains("out of bounds") {
-            return .trap(detail: "out of bounds memory access", backtrace: WasmtimeTraps.backtrace(ofError: error))
+            return .trap(detail: "out of bounds memory access", backtrace: [])
         }
         if message.contains("concurrent") || message.contains("pooling") { return .overloaded }
         if message.contains("limit") || message.contains("exceeds") { return .limitExceeded(cause) }
-        return .trap(detail: cause, backtrace: WasmtimeTraps.backtrace(ofError: error))
+        return .trap(detail: cause, backtrace: [])
     }
 
     /// A host function's error as the Sandbox reports it.

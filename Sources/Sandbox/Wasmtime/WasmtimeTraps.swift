@@ -5,8 +5,9 @@ import CWasmtime
 /// never by message text, with WasmKit's wording for each kind so that both
 /// engines answer the same `detail` and metrics label.
 enum WasmtimeTraps {
-    /// The error a trap stands for, with a backtrace of function names; frees the trap.
-    static func take(_ trap: OpaquePointer, limits: Limits) -> SandboxError {
+    /// The error a trap stands for, with a backtrace of function names (those
+    /// without one named from `module` as WasmKit names them); frees the trap.
+    static func take(_ trap: OpaquePointer, limits: Limits, module: ModuleInfo?) -> SandboxError {
         defer { wasm_trap_delete(trap) }
         var code = wasmtime_trap_code_t()
         guard wasmtime_trap_code(trap, &code) else {
@@ -18,7 +19,7 @@ enum WasmtimeTraps {
         switch Int(code) {
         case WASMHOST_TRAP_OUT_OF_FUEL: return .fuelExhausted(limit: limits.fuel)
         case WASMHOST_TRAP_INTERRUPT: return .timeout(milliseconds: limits.timeoutMilliseconds)
-        default: return .trap(detail: detail(of: Int(code)), backtrace: backtrace(of: trap))
+        default: return .trap(detail: detail(of: Int(code)), backtrace: backtrace(of: trap, module: module))
         }
     }
 
@@ -42,26 +43,20 @@ enum WasmtimeTraps {
     }
 
     /// Function names of a trap, innermost first, at most ``TrapClassifier/maxBacktraceFrames``.
-    static func backtrace(of trap: OpaquePointer) -> [String] {
+    static func backtrace(of trap: OpaquePointer, module: ModuleInfo?) -> [String] {
         var frames = wasm_frame_vec_t()
         wasm_trap_trace(trap, &frames)
-        return names(&frames)
+        return names(&frames, module: module)
     }
 
-    /// Function names of a host error raised under guest frames (WASI).
-    static func backtrace(ofError error: OpaquePointer) -> [String] {
-        var frames = wasm_frame_vec_t()
-        wasmtime_error_wasm_trace(error, &frames)
-        return names(&frames)
-    }
-
-    private static func names(_ frames: inout wasm_frame_vec_t) -> [String] {
+    private static func names(_ frames: inout wasm_frame_vec_t, module: ModuleInfo?) -> [String] {
         defer { wasm_frame_vec_delete(&frames) }
         guard let data = frames.data else { return [] }
         var names: [String] = []
         for index in 0..<min(frames.size, TrapClassifier.maxBacktraceFrames) {
             guard let frame = data[index] else { continue }
-            names.append(wasmtime_frame_func_name(frame).map { WasmtimeBytes.string($0.pointee) } ?? "unknown")
+            let name = wasmtime_frame_func_name(frame).map { WasmtimeBytes.string($0.pointee) }
+            names.append(name ?? module?.traceName(ofFunction: Int(wasm_frame_func_index(frame))) ?? "unknown")
         }
         while names.last == "unknown" { names.removeLast() }
         return names
