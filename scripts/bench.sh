@@ -2,6 +2,10 @@
 # `make bench`: one run of every wasmhost benchmark, printed as markdown and
 # written to BENCHMARKS.md.
 #
+#   0. both engines side by side, with issue 12's targets: in-process rows
+#      (wasmhost-bench --engines) and daemon rows (scripts/bench/engines_http.py:
+#      HTTP fib, a runaway guest's 504, RSS and restart with 1,000 modules),
+#      alternating engines round by round so both see the same load;
 #   1. in-process (release wasmhost-bench): production invoke path, warm calls,
 #      host crossings, WASI, bounds-checking modes, a ~100 KB C module;
 #   2. HTTP (release daemon + wrk): /healthz and invoke throughput and latency,
@@ -12,7 +16,8 @@
 #      host-crossing chain and a WASI start, recycled);
 #   6. context switches and system calls per invocation (perf stat, strace).
 #
-# Runs in about 3 minutes after the build. Needs wrk, gcc, curl, python3,
+# Sections 1, 5 and 6 profile the WasmKit engine (instance recycling is WasmKit's);
+# sections 2 and 3 run the default daemon (Wasmtime). Runs in about 6 minutes after the build. Needs wrk, gcc, curl, python3,
 # valgrind (installed with apt-get when missing); perf and strace are optional.
 # Builds with --scratch-path .build-bench so it never waits on .build's lock.
 # Everything listens on 127.0.0.1 only and every process started here is
@@ -172,9 +177,29 @@ say "The client (wrk, python) shares the machine's $(nproc) cores with the daemo
 say "HTTP numbers as ratios between rows of the same run, not as capacity."
 say ""
 
+# ---------------------------------------------------------------- 0. engines side by side
+log "0. engines side by side (in-process)"
+"$BIN/wasmhost-bench" --engines --root "$ROOT" --scale "$SCALE" >"$WORK/engines-inprocess.tsv"
+log "0. engines side by side (daemons: HTTP fib, runaway guests, RSS, restart)"
+python3 scripts/bench/engines_http.py --binary "$BIN/wasmhost" --work "$WORK/engines" --duration "$DURATION" \
+    >"$WORK/engines-http.tsv"
+say "## 0. WasmKit and Wasmtime side by side (issue 12)"
+say ""
+say "Same run, same load: every row measures both engines in alternating rounds (in-process: 3 rounds,"
+say "median of all samples; HTTP: 2 wrk rounds of ${DURATION} s each, median; runaway: 4 rounds of 50 tries)."
+say "In-process rows go through \`Invoker.run\` with a new store and instance per invocation on both"
+say "engines (\`sandbox.recycle_instances: false\`; WasmKit's recycled instances are in section 1)."
+say "Daemon rows: one release daemon per engine, both running, logging to a file, fuel raised so that the"
+say "deadline stops \`spin\`; 1,000 modules are add plus a different constant (scripts/bench/modules_rss.py)."
+say ""
+python3 scripts/bench/engines_table.py "$WORK/engines-inprocess.tsv" "$WORK/engines-http.tsv" >>"$REPORT"
+say ""
+
 # ---------------------------------------------------------------- 1. in-process
+# Sections 1, 5 and 6 profile WasmKit, whose instance recycling they measure.
+export WASMHOST_SANDBOX_ENGINE=wasmkit
 log "1. in-process (wasmhost-bench)"
-say "## 1. In-process (release \`wasmhost-bench\`)"
+say "## 1. In-process on WasmKit (release \`wasmhost-bench\`)"
 say ""
 say "One thread with an 8 MiB stack (the worker threads' size); every sample timed on its own."
 say "\`Invoker.run\` is the production path (watchdog registration, fuel, reentrancy guard,"
@@ -188,6 +213,8 @@ say ""
 say ""
 
 # ---------------------------------------------------------------- 3. RSS (fresh daemon first)
+# Sections 2 and 3: the daemon as users run it, on its default engine.
+unset WASMHOST_SANDBOX_ENGINE
 log "3. RSS of a fresh daemon"
 start_daemon rss
 RSS_PID=$DAEMON_PID
@@ -261,7 +288,7 @@ SERVER_PID=
 stop_pid "$MHD_PID"
 LOG_LINES=$(grep -c 'request' "$WORK/http/daemon.log" || true)
 
-say "## 2. HTTP (release daemon, default configuration)"
+say "## 2. HTTP (release daemon, default configuration: Wasmtime)"
 say ""
 say "\`wrk -t2 --latency -d${DURATION}s\`, one keep-alive connection per wrk connection; invoke is"
 say "\`POST /v1/modules/{id}/invoke/add\` with \`{\"args\":[1,2]}\` (scripts/bench/invoke.lua)."
@@ -306,7 +333,7 @@ say ""
 cat "$WORK/spin.md" >>"$REPORT"
 say ""
 
-say "## 3. Daemon memory (VmRSS from /proc/PID/status)"
+say "## 3. Daemon memory, default engine (VmRSS from /proc/PID/status)"
 say ""
 say "A fresh daemon; invocations of add with \`wrk -t2 -c32\` and scripts/bench/bounded.lua"
 say "(counts from the daemon's \`wasmhost_http_requests_total\`),"
@@ -406,11 +433,12 @@ callgrind_rows() { # callgrind_rows FILE COUNT [PATTERN]
             shown++
         }' "$1"
 }
+export WASMHOST_SANDBOX_ENGINE=wasmkit
 if [ "${BENCH_CALLGRIND:-1}" != 0 ]; then
     log "5. callgrind of the add path"
     PROFILE_N=2000
     objcopy --strip-debug "$BIN/wasmhost-bench" "$WORK/wasmhost-bench"
-    say "## 5. Where the instructions go: \`Invoker.run\` of add(1,2)"
+    say "## 5. Where the instructions go on WasmKit: \`Invoker.run\` of add(1,2)"
     say ""
     say "\`valgrind --tool=callgrind --toggle-collect=wasmhost_bench_profile_loop\` over $PROFILE_N"
     say "invocations after 100 uncollected ones (\`wasmhost-bench --profile $PROFILE_N\`). Only the"
@@ -459,7 +487,7 @@ fi
 
 # ---------------------------------------------------------------- 6. kernel-visible costs
 log "6. context switches and system calls per invocation"
-say "## 6. Context switches and system calls per \`Invoker.run\`"
+say "## 6. Context switches and system calls per \`Invoker.run\` (WasmKit)"
 say ""
 say "\`wasmhost-bench --profile 20000\` (add; plus 100 warm-up calls) under \`perf stat\` and"
 say "\`strace -f -c\`, divided by 20,100; the whole process, so the watchdog thread is included."

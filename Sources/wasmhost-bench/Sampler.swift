@@ -15,6 +15,11 @@ struct Sampler {
 
     /// Runs `body` `warmup` times untimed, then `iterations` times timed.
     static func measure(warmup: Int, iterations: Int, _ body: () throws -> Void) rethrows -> Summary {
+        Summary(try samples(warmup: warmup, iterations: iterations, body))
+    }
+
+    /// The raw samples (nanoseconds) of ``measure(warmup:iterations:_:)``.
+    static func samples(warmup: Int, iterations: Int, _ body: () throws -> Void) rethrows -> [UInt64] {
         for _ in 0..<warmup { try body() }
         var samples = [UInt64](repeating: 0, count: iterations)
         for index in 0..<iterations {
@@ -22,7 +27,7 @@ struct Sampler {
             try body()
             samples[index] = now() - start
         }
-        return Summary(samples)
+        return samples
     }
 }
 

@@ -1,6 +1,9 @@
 // wasmhost-bench: the in-process half of `make bench` (scripts/bench.sh runs it).
 //
 //   wasmhost-bench [--root DIR] [--scale X]   markdown table rows on stdout
+//   wasmhost-bench --engines [--root DIR] [--scale X]
+//                                             WasmKit and Wasmtime side by side (tab-separated rows
+//                                             for scripts/bench/engines_table.py)
 //   wasmhost-bench --profile N [--recycled] [--module NAME]
 //                                             only N production invocations of one module (add by
 //                                             default) for callgrind; fresh instances unless --recycled
@@ -16,6 +19,7 @@ struct Options: Sendable {
     var profileCount: Int?
     var recycled = false
     var module = "add"
+    var engines = false
 
     static func parse(_ words: [String]) -> Options? {
         var options = Options()
@@ -26,6 +30,7 @@ struct Options: Sendable {
             case "--scale": options.scale = words.popFirst().flatMap(Double.init) ?? options.scale
             case "--profile": options.profileCount = words.popFirst().flatMap(Int.init) ?? 2000
             case "--recycled": options.recycled = true
+            case "--engines": options.engines = true
             case "--module": options.module = words.popFirst() ?? options.module
             default: return nil
             }
@@ -43,14 +48,16 @@ final class Outcome: @unchecked Sendable {
 
 LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
 guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: wasmhost-bench [--root DIR] [--scale X] [--profile N [--recycled] [--module add|countdown|hello|chain]]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wasmhost-bench [--root DIR] [--scale X] [--engines] [--profile N [--recycled] [--module add|countdown|hello|chain]]\n".utf8))
     exit(2)
 }
 let outcome = Outcome()
 let thread = Thread {
     let bench = InProcessBench(root: options.root, scale: options.scale)
     do {
-        if let count = options.profileCount {
+        if options.engines {
+            try EngineComparison(bench: bench).run()
+        } else if let count = options.profileCount {
             try bench.profile(iterations: count, recycled: options.recycled, module: options.module)
         } else {
             try bench.run()
