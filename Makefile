@@ -5,12 +5,17 @@ ARGS ?=
 
 .PHONY: deps build build-debug run test unit-tests replica-tests cluster cluster-stop spec-tests openapi-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
 
-# Installs libmicrohttpd-dev, libpq-dev (and pkg-config) with apt-get when pkg-config cannot find them.
+# Installs libmicrohttpd-dev, libpq-dev (and pkg-config) with apt-get when pkg-config cannot find them,
+# and the pinned Wasmtime C API library (PyPI wheel, sha256-checked) into .deps/wasmtime.
 deps:
 	@if ! pkg-config --exists libmicrohttpd libpq 2>/dev/null; then \
 	  echo "installing libmicrohttpd-dev libpq-dev"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmicrohttpd-dev libpq-dev pkg-config; \
 	fi
+	@bash scripts/wasmtime_deps.sh
+
+# Both engines, one after the other, for every test that runs guests.
+ENGINES ?= wasmtime wasmkit
 
 build: deps
 	$(SWIFT) build -c release
@@ -32,7 +37,10 @@ run: build
 test: deps unit-tests replica-tests spec-tests openapi-tests console-tests deploy-check reliability-short
 
 unit-tests: build-debug
-	$(SWIFT) test --skip-build
+	@for engine in $(ENGINES); do \
+	  echo "== swift test, engine $$engine"; \
+	  SWIFT=$(SWIFT) scripts/ci/swift_test_watchdog.sh $$engine || exit 1; \
+	done
 
 # The store contract against PostgreSQL, then three daemons sharing it (about 2 minutes).
 replica-tests: build-debug
@@ -47,7 +55,10 @@ cluster-stop:
 	python3 scripts/cluster/cluster.py stop
 
 spec-tests: build-debug
-	python3 tests/spec/run_spec.py --binary .build/debug/wasmhost
+	@for engine in $(ENGINES); do \
+	  echo "== spec suite, engine $$engine"; \
+	  python3 tests/spec/run_spec.py --binary .build/debug/wasmhost --engine $$engine || exit 1; \
+	done
 
 # Installs jsonschema, openapi-spec-validator, schemathesis and openapi-python-client with pip when missing.
 openapi-tests: build-debug

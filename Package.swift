@@ -3,11 +3,23 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+/// Wasmtime's C API library, laid out by `make deps` (scripts/wasmtime_deps.sh).
+/// SwiftPM drops `-rpath` coming from pkg-config, so the root package passes it;
+/// installed builds find the library next to the binary (`$ORIGIN`).
+let wasmtimeLibrary = Context.packageDirectory + "/.deps/wasmtime/lib"
+let withWasmtime = BuildSettingCondition.when(traits: ["Wasmtime"])
+
 let package = Package(
     name: "wasmhost",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "wasmhost", targets: ["wasmhost"]),
+    ],
+    // `Wasmtime` (default): the Wasmtime engine next to WasmKit. Build without it,
+    // needing no native library, with `swift build --disable-default-traits`.
+    traits: [
+        .trait(name: "Wasmtime", description: "Link Wasmtime's C API and offer sandbox.engine: wasmtime"),
+        .default(enabledTraits: ["Wasmtime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
@@ -43,6 +55,8 @@ let package = Package(
         .target(name: "CStackBounds"),
         // A signal that parks a guest's thread while the watchdog empties its fuel.
         .target(name: "CGuestInterrupt"),
+        // Wasmtime's C API: a hand-written header of the functions used (the wheel has none).
+        .systemLibrary(name: "CWasmtime"),
         .target(
             name: "HTTPServer",
             dependencies: ["CMicroHTTPD"],
@@ -74,8 +88,13 @@ let package = Package(
                 .product(name: "WasmKitWASI", package: "WasmKit"),
                 .product(name: "WasmParser", package: "WasmKit"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .target(name: "CWasmtime", condition: .when(traits: ["Wasmtime"])),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + [.define("WASMHOST_WASMTIME", withWasmtime)],
+            linkerSettings: [
+                .unsafeFlags(["-L" + wasmtimeLibrary, "-Xlinker", "-rpath", "-Xlinker", wasmtimeLibrary], withWasmtime),
+            ]
         ),
         .target(
             name: "Service",
@@ -121,7 +140,7 @@ let package = Package(
             dependencies: ["Sandbox", "CGuestInterrupt", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: strict
         ),
-        .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strict),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Sandbox"], swiftSettings: strict),
         .testTarget(name: "wasmhostTests", dependencies: ["wasmhost", "PostgresStore"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",

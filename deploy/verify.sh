@@ -9,7 +9,9 @@
 #      metadata.name; then each is validated against the Kubernetes 1.37 JSON
 #      schemas, strictly (unknown fields fail), by kubernetes-validate (PyPI,
 #      pinned below; it ships the schemas, so no network is needed to check).
-#   3. Sources/Service/Resources/openapi.json parses as JSON and declares
+#   3. `ldd` of the built wasmhost (.build/release, else .build/debug) resolves
+#      every shared library, libwasmtime.so included.
+#   4. Sources/Service/Resources/openapi.json parses as JSON and declares
 #      OpenAPI 3.1; when openapi-spec-validator is installed it must pass too.
 #
 # Installs what is missing (systemd, python3, PyYAML) with apt-get, so it is
@@ -179,7 +181,30 @@ PY
     fi
 done
 
-# --- 3. OpenAPI document ----------------------------------------------------
+# --- 3. The built binary's shared libraries ------------------------------
+# Every library `ldd` lists must resolve; with the Wasmtime trait the binary
+# needs libwasmtime.so, found through its run path (next to it when installed).
+binary=""
+for candidate in "$repo/.build/release/wasmhost" "$repo/.build/debug/wasmhost"; do
+    if [ -x "$candidate" ]; then binary="$candidate"; break; fi
+done
+if [ -z "$binary" ]; then
+    echo "skip: no built wasmhost binary (.build/release or .build/debug) for the ldd check"
+elif ! command -v ldd >/dev/null 2>&1; then
+    fail "ldd not found"
+else
+    libraries="$(ldd "$binary")"
+    if grep -q "not found" <<<"$libraries"; then
+        fail "ldd ${binary#"$repo"/}: $(grep "not found" <<<"$libraries" | tr -s ' \t' ' ' | paste -sd ';')"
+    else
+        ok "ldd ${binary#"$repo"/} resolves every library"
+    fi
+    if grep -q "libwasmtime.so" <<<"$libraries"; then
+        ok "  libwasmtime.so => $(grep libwasmtime.so <<<"$libraries" | awk '{print $3}')"
+    fi
+fi
+
+# --- 4. OpenAPI document ----------------------------------------------------
 
 if [ -f "$openapi" ]; then
     if python3 - "$openapi" <<'PY'

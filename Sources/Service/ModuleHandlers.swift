@@ -41,6 +41,7 @@ extension WasmhostService {
         do { record = try store.delete(ref) } catch { throw APIError(error) }
         exchange.moduleID = record.id
         cache.remove(record.id)
+        compiler.forget(id: record.id)
         return HTTPResponse(status: 204)
     }
 

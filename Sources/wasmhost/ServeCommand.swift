@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Module store directory (store.data_dir).")
     var dataDir: String?
 
+    @Option(help: "Engine that runs guests: wasmtime or wasmkit (sandbox.engine).")
+    var engine: String?
+
     @Option(help: "Configuration file (default: config/wasmhost.yaml when present).")
     var config: String?
 
@@ -31,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         var overrides: [AbsoluteConfigKey: ConfigValue] = [:]
         if let listen { overrides["http.listen"] = ConfigValue(.string(listen), isSecret: false) }
         if let dataDir { overrides["store.data_dir"] = ConfigValue(.string(dataDir), isSecret: false) }
+        if let engine { overrides["sandbox.engine"] = ConfigValue(.string(engine), isSecret: false) }
         let settings: Settings
         do {
             settings = try await Settings.load(configFile: config, overrides: overrides)

@@ -77,6 +77,14 @@ struct Settings {
         limits.maxOutputBytes = try reader.int("limits.max_output_bytes", default: 1 << 20, range: 0...(256 << 20))
         limits.maxReentrancyDepth = try reader.int("limits.max_reentrancy_depth", default: 64, range: 1...100_000)
         service.sandbox.limits = limits
+        let engine = try reader.string(
+            "sandbox.engine", default: SandboxEngine.default.rawValue, allowed: SandboxEngine.available.map(\.rawValue))
+        service.sandbox.engine = SandboxEngine(rawValue: engine) ?? .default
+        service.sandbox.maxWasmStackBytes = try reader.int(
+            "sandbox.max_wasm_stack_bytes", default: 2 << 20, range: (64 << 10)...SandboxConfiguration.maxWasmStackCeiling)
+        service.sandbox.instanceSlots = try reader.int("sandbox.instance_slots", default: 1000, range: 1...100_000)
+        // Compiled Wasmtime code is kept beside the modules (StartupScan reads only *.wasm).
+        service.sandbox.artifactDirectory = dataDirectory + "/artifacts"
         service.sandbox.workerStackBytes = try reader.int("sandbox.worker_stack_bytes", default: 8 << 20, range: (256 << 10)...(1 << 30))
         service.sandbox.interpreterStackBytes = try reader.int("sandbox.interpreter_stack_bytes", default: 512 << 10, range: (64 << 10)...(64 << 20))
         service.sandbox.recycleInstances = try reader.bool("sandbox.recycle_instances", default: true)
@@ -84,6 +92,9 @@ struct Settings {
         service.cacheMaxBytes = try reader.int("cache.max_bytes", default: 256 << 20, range: 0...Int.max)
         if let problem = service.sandbox.stackBudgetProblem() {
             throw SettingsError(key: "limits.max_reentrancy_depth", problem: problem)
+        }
+        if let problem = service.sandbox.engineProblem() {
+            throw SettingsError(key: "sandbox.engine", problem: problem)
         }
 
         // WASMHOST_TOKEN is the documented short form of WASMHOST_AUTH_TOKEN.

@@ -162,6 +162,9 @@ struct InvokeTests {
     }
 
     @Test func theDeadlineAnswers504AndFreesTheWorker() throws {
+        // Fuel high enough that the deadline, not fuel, stops a compiled spin loop
+        // (Wasmtime burns the default 10^8 in about 0.1 s).
+        let daemon = try Daemon(environment: ["WASMHOST_LIMITS_FUEL": "1000000000000000"])
         let id = try daemon.uploadText(traps)
         let started = Date()
         let answer = try daemon.invoke(id, "spin", "{\"timeout_ms\":200,\"fuel\":100000000000}")
@@ -194,7 +197,11 @@ struct InvokeTests {
     }
 
     @Test func healthStaysFastWhileEveryWorkerSpinsAndQueueOverflowIs503() throws {
-        let busy = try Daemon(environment: ["WASMHOST_LIMITS_MAX_CONCURRENT": "2", "WASMHOST_LIMITS_MAX_QUEUE": "1"])
+        // Fuel high enough that the deadline, not fuel, stops a compiled spin loop.
+        let busy = try Daemon(environment: [
+            "WASMHOST_LIMITS_MAX_CONCURRENT": "2", "WASMHOST_LIMITS_MAX_QUEUE": "1",
+            "WASMHOST_LIMITS_FUEL": "1000000000000000",
+        ])
         let id = try busy.uploadText(traps)
         let group = DispatchGroup()
         let statuses = LockedArray()

@@ -27,7 +27,10 @@ struct LifecycleTests {
 
     @Test(.timeLimit(.minutes(1)))
     func sigtermAnswersAnInvocationPastTheGraceWith503AndExitsZero() throws {
-        let daemon = try Daemon(environment: ["WASMHOST_SHUTDOWN_GRACE_SECONDS": "1"])
+        // Fuel far above what 8 s of spinning burns on either engine: the deadline, not fuel, must be what is pending.
+        let daemon = try Daemon(environment: [
+            "WASMHOST_SHUTDOWN_GRACE_SECONDS": "1", "WASMHOST_LIMITS_FUEL": "1000000000000000",
+        ])
         let id = try daemon.uploadText(Self.spinner)
         let answer = Mutex<String?>(nil)
         let finished = DispatchSemaphore(value: 0)

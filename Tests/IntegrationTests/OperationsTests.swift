@@ -68,7 +68,8 @@ struct OperationsTests {
 
     @Test(.timeLimit(.minutes(2)))
     func sigtermLetsARunningInvocationFinishThenExitsZero() throws {
-        let daemon = try Daemon()
+        // Fuel for 2 s of compiled code too (Wasmtime burns 10^8 in about 0.1 s).
+        let daemon = try Daemon(environment: ["WASMHOST_LIMITS_FUEL": "1000000000000000"])
         // Burns about 2 s of CPU and then returns normally.
         let wat = """
             (module (func (export "work") (param i64) (result i64) (local i64)
@@ -87,7 +88,7 @@ struct OperationsTests {
         let result = LockedArray()
         let finished = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            let answer = try? daemon.invoke(id, "work", "{\"args\":[\(iterations)],\"timeout_ms\":5000,\"fuel\":100000000}")
+            let answer = try? daemon.invoke(id, "work", "{\"args\":[\(iterations)],\"timeout_ms\":5000}")
             result.append(answer?.status ?? 0)
             finished.signal()
         }

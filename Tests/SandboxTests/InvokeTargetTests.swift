@@ -44,14 +44,15 @@ struct InvokeTargetTests {
           (func (export "grow") (result i64) (call $call (i32.const 32) (i64.const 0))))
         """
 
-    static func setUp() throws -> (caller: CompiledModule, worker: CompiledModule, directory: InMemoryDirectory) {
-        let worker = try Fixtures.compile(worker)
-        let caller = try Fixtures.compile(caller)
+    /// Recycling is WasmKit's: Wasmtime instantiates from a pooling-allocator slot every time.
+    static func setUp(engine: SandboxEngine = .default) throws -> (caller: CompiledModule, worker: CompiledModule, directory: InMemoryDirectory) {
+        let worker = try Fixtures.compile(worker, engine: engine)
+        let caller = try Fixtures.compile(caller, engine: engine)
         return (caller, worker, InMemoryDirectory([("worker", worker), ("caller", caller)]))
     }
 
     @Test func aTargetIsRecycledAndResetBetweenInvocations() throws {
-        let (caller, worker, directory) = try Self.setUp()
+        let (caller, worker, directory) = try Self.setUp(engine: .wasmkit)
         #expect(caller.pool != nil, "a module that calls others is recycled too")
         for _ in 0..<4 {
             #expect(try Runner.invoke(caller, "bump_twice", directory: directory).get().results == [.i64(2)])
@@ -61,7 +62,7 @@ struct InvokeTargetTests {
     }
 
     @Test func aTargetOfAFailedInvocationIsDiscarded() throws {
-        let (caller, worker, directory) = try Self.setUp()
+        let (caller, worker, directory) = try Self.setUp(engine: .wasmkit)
         _ = try Runner.invoke(caller, "bump_twice", directory: directory).get()
         guard case .trap? = Runner.failure(caller, "bump_then_trap", directory: directory) else {
             Issue.record("expected a trap")
@@ -72,7 +73,7 @@ struct InvokeTargetTests {
     }
 
     @Test func aTargetWhoseMemoryGrewIsNotReused() throws {
-        let (caller, worker, directory) = try Self.setUp()
+        let (caller, worker, directory) = try Self.setUp(engine: .wasmkit)
         for _ in 0..<3 {
             // 1 page before growing, every time: the grown instance never comes back.
             #expect(try Runner.invoke(caller, "grow", directory: directory).get().results == [.i64(1)])

@@ -39,12 +39,28 @@ struct LimitsTests {
 
     @Test(arguments: [(64, 8 << 20, true), (1_000, 8 << 20, false), (10, 256 << 10, false), (1, 1 << 20, true)])
     func theStackBudgetCheckRefusesDepthsTheWorkerStackCannotHold(depth: Int, stack: Int, fits: Bool) {
-        let configuration = SandboxConfiguration(limits: Limits(maxReentrancyDepth: depth), workerStackBytes: stack)
+        let configuration = SandboxConfiguration(
+            limits: Limits(maxReentrancyDepth: depth), workerStackBytes: stack, engine: .wasmkit)
         let problem = configuration.stackBudgetProblem()
         #expect((problem == nil) == fits)
         if let problem {
             #expect(problem.contains("limits.max_reentrancy_depth"))
             #expect(problem.contains("sandbox.worker_stack_bytes"))
         }
+    }
+
+    /// On Wasmtime each crossing also needs its wasm stack: host.call nests in one
+    /// store (max_wasm_stack must hold the chain), host.invoke gets a fresh budget
+    /// per store (the worker stack must hold it below the deepest crossing).
+    @Test(arguments: [
+        (64, 8 << 20, 2 << 20, nil), (100, 8 << 20, 2 << 20, "sandbox.max_wasm_stack_bytes"),
+        (64, 3 << 20, 2 << 20, "sandbox.worker_stack_bytes"), (200, 16 << 20, 5 << 20, nil),
+    ] as [(Int, Int, Int, String?)])
+    func onWasmtimeTheWasmStackCountsToo(depth: Int, stack: Int, wasmStack: Int, key: String?) {
+        let configuration = SandboxConfiguration(
+            limits: Limits(maxReentrancyDepth: depth), workerStackBytes: stack, engine: .wasmtime, maxWasmStackBytes: wasmStack)
+        let problem = configuration.stackBudgetProblem()
+        #expect((problem == nil) == (key == nil))
+        if let key, let problem { #expect(problem.contains(key)) }
     }
 }

@@ -4,12 +4,13 @@ import Synchronization
 
 /// Compiles WAT (or binary) modules the way an upload does.
 enum Fixtures {
-    static func compiler(limits: Limits = Limits()) -> ModuleCompiler {
-        ModuleCompiler(configuration: SandboxConfiguration(limits: limits))
+    /// A compiler for `engine` (default: the run's engine, `WASMHOST_SANDBOX_ENGINE`).
+    static func compiler(limits: Limits = Limits(), engine: SandboxEngine = .default) -> ModuleCompiler {
+        ModuleCompiler(configuration: SandboxConfiguration(limits: limits, engine: engine))
     }
 
-    static func compile(_ source: String, limits: Limits = Limits()) throws -> CompiledModule {
-        let compiler = compiler(limits: limits)
+    static func compile(_ source: String, limits: Limits = Limits(), engine: SandboxEngine = .default) throws -> CompiledModule {
+        let compiler = compiler(limits: limits, engine: engine)
         let binary = try compiler.binary(from: Array(source.utf8))
         return try compiler.compile(binary: binary, id: id(for: binary))
     }

@@ -12,6 +12,8 @@ struct RouteTests {
         ("/v1/modules/a%2Fb/openapi.json", .moduleOpenAPI(ref: "a/b")),
         ("/v1/modules/my%20mod", .module(ref: "my mod")),
         ("/v1/modules/a%2fb", .module(ref: "a/b")),
+        // A leading U+FEFF is kept (Foundation's removingPercentEncoding drops it).
+        ("/v1/modules/m/invoke/%EF%BB%BF", .invoke(ref: "m", export: "\u{FEFF}")),
         ("/v1/modules/a%2Fb/invoke/c%2Fd", .invoke(ref: "a/b", export: "c/d")),
         ("/v1/modules/m/invoke/%C3%A9t%C3%A9", .invoke(ref: "m", export: "été")),
         ("/v1/modules/m/invoke/a+b", .invoke(ref: "m", export: "a+b")),

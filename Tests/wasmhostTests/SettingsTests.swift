@@ -143,7 +143,11 @@ struct SettingsTests {
         let error = #expect(throws: SettingsError.self) { try Self.settings(["limits.max_reentrancy_depth": "1000"]) }
         #expect(error?.key == "limits.max_reentrancy_depth")
         #expect(error?.problem.contains("sandbox.worker_stack_bytes") == true)
-        let roomy = try Self.settings(["limits.max_reentrancy_depth": "1000", "sandbox.worker_stack_bytes": "67108864"])
+        // On Wasmtime the wasm stack of one store must hold the chain too (24 KiB per crossing).
+        let roomy = try Self.settings([
+            "limits.max_reentrancy_depth": "1000", "sandbox.worker_stack_bytes": "67108864",
+            "sandbox.max_wasm_stack_bytes": "33554432",
+        ])
         #expect(roomy.service.sandbox.limits.maxReentrancyDepth == 1000)
         let small = #expect(throws: SettingsError.self) { try Self.settings(["sandbox.worker_stack_bytes": "1048576"]) }
         #expect(small?.key == "limits.max_reentrancy_depth")

@@ -2,7 +2,7 @@ import WasmKit
 
 /// Bounds-checked access to the calling guest's exported `memory`.
 /// A bad pointer or length traps with `out of bounds memory access`.
-struct CallerMemory {
+struct CallerMemory: GuestBytes {
     let memory: Memory?
 
     init(_ caller: borrowing Caller) {
@@ -28,12 +28,6 @@ struct CallerMemory {
         }
     }
 
-    /// The UTF-8 text at [pointer, pointer+length); invalid sequences are replaced.
-    func string(_ pointer: Value, _ length: Value) throws -> String {
-        var text = ""
-        try read(pointer, length) { text = String(decoding: $0, as: UTF8.self) }
-        return text
-    }
 
     /// Copies up to `limit` bytes of `bytes` to `pointer`; returns the count.
     func write(_ bytes: [UInt8], at pointer: Value, limit: Value) throws -> Int {
@@ -47,5 +41,21 @@ struct CallerMemory {
             }
         }
         return count
+    }
+}
+
+/// A guest's memory as host functions read it, on either engine.
+protocol GuestBytes {
+    associatedtype Word
+    /// Lends the bytes at [pointer, pointer+length) to `body`; traps when out of bounds.
+    func read(_ pointer: Word, _ length: Word, _ body: (UnsafeRawBufferPointer) -> Void) throws
+}
+
+extension GuestBytes {
+    /// The UTF-8 text at [pointer, pointer+length); invalid sequences are replaced.
+    func string(_ pointer: Word, _ length: Word) throws -> String {
+        var text = ""
+        try read(pointer, length) { text = String(decoding: $0, as: UTF8.self) }
+        return text
     }
 }

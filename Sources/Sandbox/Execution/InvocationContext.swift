@@ -80,9 +80,10 @@ final class InvocationContext {
     func instance(of module: CompiledModule, in store: Store, pooled: inout PooledInstance?) throws -> Instance {
         try ModuleCompiler.checkInitialSizes(module.info, limits: limits)
         guard let pool = module.pool else {
+            guard case .wasmKit(let parsed) = module.code else { throw HostTrap("module built for another engine") }
             let binding = HostBinding()
             try bind(binding, module: module)
-            return try module.module.instantiate(store: store, imports: binding.imports(for: module, store: store))
+            return try parsed.instantiate(store: store, imports: binding.imports(for: module, store: store))
         }
         if let existing = pooled {
             try bind(existing.binding, module: module)

@@ -1,5 +1,15 @@
 import WasmKit
 
+/// A module in the form one engine runs. Only the Sandbox sees which.
+enum EngineCode: Sendable {
+    /// Parsed by WasmKit (translated per instance, on first call).
+    case wasmKit(Module)
+    #if WASMHOST_WASMTIME
+    /// Compiled by Cranelift, with its imports resolved (`instance_pre`).
+    case wasmtime(WasmtimeModule)
+    #endif
+}
+
 /// A module parsed, validated and described once, ready to instantiate any
 /// number of times. Immutable and shareable across threads.
 public struct CompiledModule: Sendable {
@@ -14,8 +24,8 @@ public struct CompiledModule: Sendable {
     /// True when the module imports `host.invoke`: a call may load another
     /// module from disk, so it never runs inline on an HTTP event thread.
     public let callsOtherModules: Bool
-    /// Parsed WasmKit module; holds no per-instance state.
-    let module: Module
+    /// The engine's form of the module; holds no per-instance state.
+    let code: EngineCode
     let info: ModuleInfo
     /// Recycled instances, or nil when the module runs on a fresh instance every
     /// time (it can change tables or segments).
@@ -41,10 +51,29 @@ public struct CompiledModule: Sendable {
         // code, and its own export and function tables.
         let instance = 2 * Int(clamping: info.initialMemoryBytes.reduce(0, +)) + size * 4
             + exports * Self.bytesPerInstanceExport + info.functionCount * Self.bytesPerFunction
-        return 16 * 1024 + module + idle * instance
+        return 16 * 1024 + module + engineCodeBytes + idle * instance
     }
 
     static let bytesPerEntity = 320
     static let bytesPerFunction = 160
     static let bytesPerInstanceExport = 100
+
+    /// Machine code the engine keeps for the whole module (WasmKit translates per
+    /// instance instead, counted with the instances above).
+    private var engineCodeBytes: Int {
+        switch code {
+        case .wasmKit: return 0
+        #if WASMHOST_WASMTIME
+        // Cranelift's machine code is typically several times the binary.
+        case .wasmtime: return size * 6
+        #endif
+        }
+    }
+}
+
+extension EngineCode {
+    var isWasmKit: Bool {
+        if case .wasmKit = self { return true }
+        return false
+    }
 }

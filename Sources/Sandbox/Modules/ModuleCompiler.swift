@@ -9,11 +9,24 @@ public struct ModuleCompiler: Sendable {
     let configuration: SandboxConfiguration
     /// Eager engine used only to validate every function body at upload.
     let validationEngine: Engine
+    #if WASMHOST_WASMTIME
+    /// The Wasmtime engine, when it is the configured one and it started.
+    let wasmtime: WasmtimeEngine?
+    /// Compiled code kept on disk (Wasmtime).
+    let artifacts: ArtifactStore?
+    #endif
 
     /// Creates a compiler for the given sandbox settings.
     public init(configuration: SandboxConfiguration) {
         self.configuration = configuration
         self.validationEngine = configuration.makeEngine(compilation: .eager)
+        #if WASMHOST_WASMTIME
+        let wasmtime = configuration.engine == .wasmtime ? try? WasmtimeEngine.shared(for: configuration) : nil
+        self.wasmtime = wasmtime
+        artifacts = wasmtime.flatMap { engine in
+            configuration.artifactDirectory.flatMap { ArtifactStore(directory: $0, settingsTag: engine.settings.artifactTag) }
+        }
+        #endif
     }
 
     /// True when `bytes` start with the WebAssembly binary magic `\0asm`;
@@ -52,16 +65,48 @@ public struct ModuleCompiler: Sendable {
         }
         // Validation first (API.md, "Order of validation"): only a valid module is
         // checked against the provided imports and the configured limits.
-        try validateBodies(module, info: info)
-        try ProvidedImports.check(info.description.imports)
-        try Self.checkInitialSizes(info, limits: configuration.limits)
+        let code = try engineCode(module, executable: executable, info: info, id: id) { () throws(SandboxError) in
+            try ProvidedImports.check(info.description.imports)
+            try Self.checkInitialSizes(info, limits: configuration.limits)
+        }
         return CompiledModule(
             id: id, size: binary.count, description: info.description,
             usesWASI: info.description.imports.contains { $0.module == ProvidedImports.wasiModule },
             callsOtherModules: info.description.imports.contains {
                 $0.module == ProvidedImports.hostModule && $0.name == "invoke"
             },
-            module: module, info: info, pool: pool(for: executable, info: info))
+            code: code, info: info, pool: code.isWasmKit ? pool(for: executable, info: info) : nil)
+    }
+
+    /// Drops what was kept on disk for the module `id` (after a delete).
+    public func forget(id: String) {
+        #if WASMHOST_WASMTIME
+        artifacts?.remove(id: id)
+        #endif
+    }
+
+    /// The configured engine's form of the module: its function bodies are
+    /// validated, then `checks` run, then (Wasmtime) its imports are linked.
+    private func engineCode(
+        _ module: Module, executable: [UInt8], info: ModuleInfo, id: String, checks: () throws(SandboxError) -> Void
+    ) throws(SandboxError) -> EngineCode {
+        #if WASMHOST_WASMTIME
+        if configuration.engine == .wasmtime {
+            guard let wasmtime else { throw .internal("the Wasmtime engine did not start") }
+            // Compile once: a checked artifact of this id, version and settings is
+            // deserialized; it was compiled from these very bytes (the id is their hash).
+            if let artifacts, let saved = artifacts.load(id: id), let compiled = wasmtime.deserialize(saved) {
+                try checks()
+                return .wasmtime(compiled)
+            }
+            let compiled = try wasmtime.compile(executable, checks: checks)
+            if let artifacts, let code = compiled.serialized() { artifacts.save(id: id, code: code) }
+            return .wasmtime(compiled)
+        }
+        #endif
+        try validateBodies(module, info: info)
+        try checks()
+        return .wasmKit(module)
     }
 
     /// A pool when instances of this module can be reset exactly: its code changes

@@ -98,12 +98,38 @@ enum Route: Equatable {
     }
 }
 
-/// Strict percent-decoding, by Foundation: `%` must be followed by two hex
-/// digits and the result must be valid UTF-8, else `nil`.
+/// Strict percent-decoding: `%` must be followed by two hex digits and the
+/// result must be valid UTF-8, else `nil`. Not Foundation's
+/// `removingPercentEncoding`: it drops a leading U+FEFF (`%EF%BB%BF`), which is
+/// a valid export name (the spec suite's names.wast has one).
 enum PercentDecoding {
     /// - Parameter plusAsSpace: read `+` as a space, as in a query string.
     static func decode<S: StringProtocol>(_ text: S, plusAsSpace: Bool = false) -> String? {
-        let text = String(text)
-        return (plusAsSpace ? text.replacingOccurrences(of: "+", with: " ") : text).removingPercentEncoding
+        var bytes: [UInt8] = []
+        var input = Array(text.utf8)[...]
+        while let byte = input.popFirst() {
+            switch byte {
+            case UInt8(ascii: "%"):
+                guard input.count >= 2, let high = hexValue(input[input.startIndex]),
+                    let low = hexValue(input[input.startIndex + 1])
+                else { return nil }
+                bytes.append(high << 4 | low)
+                input = input.dropFirst(2)
+            case UInt8(ascii: "+") where plusAsSpace:
+                bytes.append(UInt8(ascii: " "))
+            default:
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

@@ -43,7 +43,9 @@ enum Command {
 
     /// `wasmhost ARGS…`.
     static func wasmhost(_ arguments: [String], stdin: [UInt8] = [], environment: [String: String]? = nil) throws -> CommandResult {
-        try run(Paths.binary, arguments, stdin: stdin, environment: environment)
+        // A replaced environment still runs on this test run's engine, unless it names one.
+        let environment = environment.map { $0.merging(["WASMHOST_SANDBOX_ENGINE": TestEngine.name]) { given, _ in given } }
+        return try run(Paths.binary, arguments, stdin: stdin, environment: environment)
     }
 
     /// `curl -s ARGS… URL` against the daemon; the answer's status and body.

@@ -33,6 +33,7 @@ final class Daemon: @unchecked Sendable {
         process.arguments = ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDirectory,
                              "--config", configPath]
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("WASMHOST_") }
+        env["WASMHOST_SANDBOX_ENGINE"] = TestEngine.name
         env.merge(environment) { $1 }
         process.environment = env
         let output = Pipe()

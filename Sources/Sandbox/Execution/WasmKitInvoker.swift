@@ -2,21 +2,21 @@ import Foundation
 import WASI
 @_spi(Fuzzing) import WasmKit
 
-/// Runs one invocation in a fresh store and instance. Call on a worker thread
-/// with the configured stack: guest code and every crossing run on it.
-public struct Invoker: Sendable {
+/// Runs one invocation on WasmKit in a fresh store and instance. Call on a
+/// worker thread with the configured stack: guest code and every crossing run on it.
+struct WasmKitInvoker: Sendable {
     let configuration: SandboxConfiguration
     let engine: Engine
 
     /// Creates an invoker with its own metered engine.
-    public init(configuration: SandboxConfiguration) {
+    init(configuration: SandboxConfiguration) {
         self.configuration = configuration
         self.engine = configuration.makeEngine()
     }
 
     /// Runs `request` against `module`. Nothing survives the call: the instance
     /// is fresh, or a recycled one reset to its post-instantiation state.
-    public func run(
+    func run(
         _ request: InvocationRequest, module: CompiledModule, directory: any ModuleDirectory
     ) -> Result<InvocationResult, InvocationFailure> {
         let started = request.receivedAt
@@ -68,19 +68,7 @@ public struct Invoker: Sendable {
     private func execute(
         _ request: InvocationRequest, module: CompiledModule, context: InvocationContext, pooled: inout PooledInstance?
     ) -> Result<[Value], SandboxError> {
-        guard let signature = module.description.function(named: request.export) else {
-            if let other = module.description.exports.first(where: { $0.name == request.export }) {
-                return .failure(.notAFunction(name: request.export, kind: other.entity.kind))
-            }
-            return .failure(.exportNotFound(name: request.export, functions: module.description.functionNames))
-        }
-        guard request.arguments.count == signature.params.count,
-            zip(request.arguments, signature.params).allSatisfy({ $0.type == $1 })
-        else {
-            return .failure(.badArgs(
-                "\(signature.display(name: request.export)) takes \(signature.params.count) arguments, "
-                    + "got \(request.arguments.count)"))
-        }
+        if let error = InvocationChecks.arguments(request, module: module) { return .failure(error) }
         do {
             let instance = try context.instance(of: module, in: context.store, pooled: &pooled)
             context.root = (module.id, TargetInstance(instance: instance, store: context.store))

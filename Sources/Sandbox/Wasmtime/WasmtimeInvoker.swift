@@ -1,0 +1,84 @@
+#if WASMHOST_WASMTIME
+import CWasmtime
+import Foundation
+
+/// Runs one invocation on Wasmtime: a fresh store and instance from the
+/// module's `instance_pre` (a pooling-allocator slot), fuel and an epoch
+/// deadline, and the store limiter. Call on a worker thread with the configured stack.
+struct WasmtimeInvoker: Sendable {
+    let stackReserve: Int
+
+    func run(
+        _ request: InvocationRequest, module: CompiledModule, code: WasmtimeModule, directory: any ModuleDirectory
+    ) -> Result<InvocationResult, InvocationFailure> {
+        let limits = request.limits
+        // The module's own engine: its code runs only in that engine's stores.
+        let engine = code.engine
+        let invocation = WasmtimeInvocation(engine: engine, directory: directory, request: request, stackReserve: stackReserve)
+        engine.ticker.begin()
+        let outcome = execute(request, module: module, code: code, invocation: invocation)
+        // Every figure is read before the stores (and their pool slots) are released.
+        let remaining = invocation.targets[module.id].map { WasmtimeInvocation.fuel(of: $0.context) } ?? limits.fuel
+        invocation.close()
+        engine.ticker.end()
+        let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
+        let micros = Int((Watchdog.now() - request.receivedAt) / 1000)
+        switch outcome {
+        case .success(let values):
+            return .success(result(values, invocation: invocation, module: module, fuelUsed: fuelUsed, micros: micros))
+        case .failure(let error):
+            var partial = result([], invocation: invocation, module: module, fuelUsed: fuelUsed, micros: micros)
+            partial.exitCode = nil
+            return .failure(InvocationFailure(error: error, partial: partial))
+        }
+    }
+
+    private func execute(
+        _ request: InvocationRequest, module: CompiledModule, code: WasmtimeModule, invocation: WasmtimeInvocation
+    ) -> Result<[WasmValue], SandboxError> {
+        if let error = InvocationChecks.arguments(request, module: module) { return .failure(error) }
+        do {
+            let root = try invocation.instantiate(module, code: code, fuel: request.limits.fuel)
+            invocation.targets[module.id] = root
+            var instance = root.instance
+            var item = wasmtime_extern_t()
+            let found = WasmtimeBytes.withName(request.export) {
+                wasmtime_instance_export_get(root.context, &instance, $0, $1, &item)
+            }
+            guard found, Int(item.kind) == WASMHOST_EXTERN_FUNC, let signature = module.description.function(named: request.export)
+            else {
+                return .failure(.exportNotFound(name: request.export, functions: module.description.functionNames))
+            }
+            var function = item.of.func
+            let frame = Frame(moduleID: module.id, export: request.export, arguments: request.arguments)
+            return .success(try invocation.enter(&function, context: root.context, frame: frame, resultCount: signature.results.count))
+        } catch let exit as WasmtimeExit {
+            invocation.exitCode = exit.code
+            return .success([])
+        } catch {
+            return .failure(WasmtimeInvocation.map(error, limits: request.limits))
+        }
+    }
+
+    private func result(
+        _ values: [WasmValue], invocation: WasmtimeInvocation, module: CompiledModule, fuelUsed: UInt64, micros: Int
+    ) -> InvocationResult {
+        let streams = invocation.streams
+        let stdout = invocation.stdout.captured
+        let stderr = invocation.stderr.captured
+        let usesWASI = module.usesWASI || invocation.usesWASI
+        var truncated = streams.truncatedStreams
+        if stdout.truncated { truncated.append("stdout") }
+        if stderr.truncated { truncated.append("stderr") }
+        return InvocationResult(
+            results: values,
+            output: streams.output.used ? streams.output.bytes : nil,
+            logs: streams.logsUsed ? streams.logs : nil,
+            stdout: usesWASI ? stdout.bytes : nil,
+            stderr: usesWASI ? stderr.bytes : nil,
+            exitCode: usesWASI ? invocation.exitCode : nil,
+            truncated: truncated,
+            fuelUsed: fuelUsed, durationMicroseconds: micros, crossings: invocation.reentrancy.crossings)
+    }
+}
+#endif
