@@ -1,3 +1,4 @@
+import Differential
 import Foundation
 import HTTPServer
 import Logging
@@ -102,18 +103,6 @@ final class FuzzTarget {
         return invokeExports(module)
     }
 
-    /// Zero of each parameter type.
-    static func zero(_ type: WasmValueType) -> WasmValue {
-        switch type {
-        case .i32: .i32(0)
-        case .i64: .i64(0)
-        case .f32: .f32(0)
-        case .f64: .f64(0)
-        case .v128: .v128([UInt8](repeating: 0, count: 16))
-        case .funcref, .externref, .otherRef: .ref(type, nil)
-        }
-    }
-
     /// A comparable summary of an invocation's outcome.
     private func outcome(_ module: CompiledModule, export: String, arguments: [WasmValue]) -> (String, stable: Bool) {
         let request = InvocationRequest(export: export, arguments: arguments, limits: limits)
@@ -145,7 +134,7 @@ final class FuzzTarget {
         var exports: [(String, [WasmValue])] = []
         for export in module.description.exports {
             if case .function(let signature) = export.entity {
-                exports.append((export.name, signature.params.map(Self.zero)))
+                exports.append((export.name, signature.params.map(Call.zero)))
             }
             if exports.count == maxExports { break }
         }
@@ -170,22 +159,13 @@ final class FuzzTarget {
 /// The problem code and client-visible detail of a Sandbox error, as the
 /// Service maps it (its mapping is internal; API.md's table is the contract).
 func problem(_ error: SandboxError) -> (code: String, detail: String) {
+    let detail: String
     switch error {
-    case .invalidModule(let detail): ("invalid_module", detail)
-    case .invalidWAT(let detail): ("invalid_wat", detail)
-    case .unknownImport(let detail): ("unknown_import", detail)
-    case .importTypeMismatch(let detail): ("import_type_mismatch", detail)
-    case .limitExceeded(let detail): ("limit_exceeded", detail)
-    case .trap(let detail, _): ("trap", detail)
-    case .fuelExhausted: ("fuel_exhausted", "")
-    case .timeout: ("timeout", "")
-    case .reentrancyLoop: ("reentrancy_loop", "")
-    case .exportNotFound(let name, _): ("export_not_found", name)
-    case .notAFunction(let name, _): ("not_a_function", name)
-    case .badArgs(let detail): ("bad_args", detail)
-    case .moduleNotFound(let detail): ("module_not_found", detail)
-    case .overloaded: ("overloaded", "")
-    case .notReady: ("not_ready", "")
-    case .internal(let detail): ("internal", detail)
+    case .invalidModule(let text), .invalidWAT(let text), .unknownImport(let text), .importTypeMismatch(let text),
+        .limitExceeded(let text), .trap(let text, _), .badArgs(let text), .moduleNotFound(let text), .internal(let text):
+        detail = text
+    case .exportNotFound(let name, _), .notAFunction(let name, _): detail = name
+    default: detail = ""
     }
+    return (Observation.code(of: error), detail)
 }
