@@ -50,7 +50,7 @@ struct DifferentialRun {
                 lastGenerated = source
                 generated += 1
             }
-            FileManager.default.createFile(atPath: inflight, contents: Data(source))
+            _ = FileManager.default.createFile(atPath: inflight, contents: Data(source))
             let entry = differential.add(source, origin: origin)
             if let entry { differential.compareExports(entry, extra: calls, maxExports: 8) }
             if only != nil { show(source, entry: entry, calls: calls, differential: differential) }
@@ -82,8 +82,8 @@ struct DifferentialRun {
     private func save(_ disagreement: Disagreement, source: [UInt8], index: UInt64) {
         let isBinary = ModuleCompiler.isBinary(source)
         let base = crashDirectory + "/differential-\(seed)-\(index)"
-        FileManager.default.createFile(atPath: base + (isBinary ? ".wasm" : ".wat"), contents: Data(source))
+        _ = FileManager.default.createFile(atPath: base + (isBinary ? ".wasm" : ".wat"), contents: Data(source))
         let note = "\(disagreement)\n\nreproduce: wasmhost-fuzz --differential --seed \(seed) (input \(index))\n"
-        FileManager.default.createFile(atPath: base + ".md", contents: Data(note.utf8))
+        _ = FileManager.default.createFile(atPath: base + ".md", contents: Data(note.utf8))
     }
 }
