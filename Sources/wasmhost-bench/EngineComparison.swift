@@ -19,6 +19,7 @@ struct EngineComparison {
         let modules: InProcessBench.Modules
         let fib: CompiledModule
         let addMemory: CompiledModule
+        let trap: CompiledModule
     }
 
     func run() throws {
@@ -31,7 +32,8 @@ struct EngineComparison {
             return Side(
                 engine: engine, path: path, modules: try InProcessBench.Modules(path, bench: bench),
                 fib: try path.compiled(try bench.bytes("scripts/bench/fib_recursive.wat")).module,
-                addMemory: try path.compiled(Array(InProcessBench.addMemoryWAT.utf8)).module)
+                addMemory: try path.compiled(Array(InProcessBench.addMemoryWAT.utf8)).module,
+                trap: try path.compiled(try bench.bytes("examples/modules/trap.wat")).module)
         }
         try emit("fib30", "recursive `fib(30)` via `Invoker.run`", sides, samples: (4, 20)) { side in
             try side.path.invoke(side.fib, "fib", [.i64(30)], directory: side.modules.directory)
@@ -49,6 +51,7 @@ struct EngineComparison {
         try emit("wasi_hello", "WASI hello `_start`, fresh", sides, samples: (200, 1000)) { side in
             try side.path.invoke(side.modules.hello, "_start", [], directory: side.modules.directory)
         }
+        try runaway(sides)
         try emit("chain_compile", "chain.wasm upload: `ModuleCompiler.compile` (Wasmtime: Cranelift)", sides, samples: (5, 5)) { side in
             _ = try side.path.compiler.compile(binary: side.modules.chainBytes, id: "bench-\(UInt64.random(in: 0...UInt64.max))")
         }
@@ -87,6 +90,33 @@ struct EngineComparison {
         let perCrossing = (0..<2).map { (Summary(down60[$0]).median - Summary(down0[$0]).median) / 60 }
         print("crossing\tone `host.call` crossing: (`down(60)` − `down(0)`) / 60, fresh\t\(perCrossing[0])\t\(perCrossing[1])\t"
             + "\(down60[0].count)/\(down60[1].count)")
+    }
+
+    /// A runaway guest without HTTP: how long after its 50 ms deadline `Invoker.run`
+    /// of `spin` returns `timeout`, p99 and median over alternating rounds.
+    func runaway(_ sides: [Side]) throws {
+        let deadline = 50
+        var late: [[UInt64]] = [[], []]
+        for _ in 0..<rounds {
+            for (index, side) in sides.enumerated() {
+                var limits = side.path.configuration.limits
+                limits.timeoutMilliseconds = deadline
+                for _ in 0..<max(3, bench.iterations(20)) {
+                    let request = InvocationRequest(export: "spin", arguments: [], limits: limits)
+                    let result = side.path.invoker.run(request, module: side.trap, directory: side.modules.directory)
+                    guard case .failure(let failure) = result, case .timeout = failure.error else {
+                        throw BenchFailure("spin on \(side.engine) did not time out: \(result)")
+                    }
+                    let elapsed = InvocationRequest.now() - request.receivedAt
+                    late[index].append(elapsed > UInt64(deadline) * 1_000_000 ? elapsed - UInt64(deadline) * 1_000_000 : 0)
+                }
+            }
+        }
+        let summaries = late.map(Summary.init)
+        print("runaway_inprocess_p99\trunaway `spin` in-process (`Invoker.run`, no HTTP): returned past its 50 ms deadline, p99\t"
+            + "\(summaries[0].p99 / 1000)\t\(summaries[1].p99 / 1000)\t\(late[0].count)/\(late[1].count)\tms")
+        print("runaway_inprocess_median\tsame, median\t\(summaries[0].median / 1000)\t\(summaries[1].median / 1000)\t"
+            + "\(late[0].count)/\(late[1].count)\tms")
     }
 
     static func samples(_ count: Int, _ body: () throws -> Void) rethrows -> [UInt64] {

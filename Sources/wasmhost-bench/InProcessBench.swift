@@ -329,7 +329,10 @@ final class InProcessBench {
         case "countdown": (module, request) = (modules.countdown, .init(export: "down", arguments: [.i64(60)], limits: path.configuration.limits))
         case "hello": (module, request) = (modules.hello, .init(export: "_start", arguments: [], limits: path.configuration.limits, wasi: .init(args: ["_start"])))
         case "chain": (module, request) = (modules.chain, .init(export: "run", arguments: [], limits: path.configuration.limits))
-        default: throw BenchFailure("--module: add, countdown, hello or chain")
+        case "fib":
+            module = try path.compiled(try bytes("scripts/bench/fib_recursive.wat")).module
+            request = .init(export: "fib", arguments: [.i64(25)], limits: path.configuration.limits)
+        default: throw BenchFailure("--module: add, countdown, hello, chain or fib")
         }
         // Warm caches and lazy globals outside the collected region.
         for _ in 0..<100 { _ = path.invoker.run(request, module: module, directory: modules.directory) }

@@ -48,7 +48,7 @@ final class Outcome: @unchecked Sendable {
 
 LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
 guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: wasmhost-bench [--root DIR] [--scale X] [--engines] [--profile N [--recycled] [--module add|countdown|hello|chain]]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wasmhost-bench [--root DIR] [--scale X] [--engines] [--profile N [--recycled] [--module add|countdown|hello|chain|fib]]\n".utf8))
     exit(2)
 }
 let outcome = Outcome()
