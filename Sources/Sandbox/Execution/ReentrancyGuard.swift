@@ -5,6 +5,15 @@ struct Frame: Hashable {
     let moduleID: String
     let export: String
     let arguments: [WasmValue]
+    /// A component entry's arguments (``arguments`` is then empty).
+    var componentArguments: [ComponentValue] = []
+
+    /// `ARGS` of the chain's `LABEL.EXPORT(ARGS)`.
+    var argumentsLabel: String {
+        componentArguments.isEmpty
+            ? arguments.map(\.label).joined(separator: ", ")
+            : componentArguments.map(\.label).joined(separator: ", ")
+    }
 }
 
 /// The chain of guest entries of one invocation: the root call, then every
@@ -53,7 +62,7 @@ struct ReentrancyGuard {
         }
         if let reason {
             let labels = (chain + [frame]).map { frame in
-                "\(label(frame.moduleID)).\(frame.export)(\(frame.arguments.map(\.label).joined(separator: ", ")))"
+                "\(label(frame.moduleID)).\(frame.export)(\(frame.argumentsLabel))"
             }
             throw ReentrancyTrip(reason: reason, chain: labels)
         }
