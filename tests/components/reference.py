@@ -105,6 +105,19 @@ def case_label(case):
     return f"{case['fixture']} {case['export']} {args[:120]}"
 
 
+def uncovered(fixtures, cases):
+    """Every exported function of every component fixture needs a case."""
+    covered = set()
+    for case in cases:
+        fixture = fixtures.get(case["fixture"])
+        try:
+            covered.add((case["fixture"], fixture.resolve(case["export"])))
+        except (AttributeError, engine.Problem):
+            pass
+    return [f"no case invokes {name} {function}" for name, fixture in fixtures.items()
+            if fixture.is_component for function in fixture.functions if (name, function) not in covered]
+
+
 def reference_answer(eng, fixtures, case):
     invocation = engine.Invocation(eng, fixtures, case.get("wasi"))
     return invocation.answer(case["fixture"], case["export"], case.get("args", []))
@@ -145,6 +158,7 @@ def main():
         else:
             passed += 1
 
+    failures += uncovered(fixtures, data["cases"])
     for failure in failures:
         print("FAIL", failure)
     where = f"reference and daemon {options.daemon}" if client else "reference"
