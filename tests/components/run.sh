@@ -28,15 +28,7 @@ python3 "$HERE/reference.py"
 . "$REPO/scripts/lib/daemon.sh"
 [ -x "$WASMHOST_BIN" ] || { echo "components: no daemon binary at $WASMHOST_BIN" >&2; exit 2; }
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/wasmhost-components-XXXXXX")"
-PID=""
-cleanup() {
-  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then kill "$PID" 2>/dev/null || true; fi
-  wait 2>/dev/null || true
-  [ -n "${COMPONENTS_KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
+wasmhost_stop_on_exit "$WORK" "${COMPONENTS_KEEP:-}"
 wasmhost_start "$WASMHOST_BIN" "$WORK" components WASMHOST_SANDBOX_ENGINE=wasmtime WASMHOST_LOG_LEVEL=warning
-PID=$WASMHOST_PID
-echo "components: daemon pid $PID on $WASMHOST_BASE, work dir $WORK"
+echo "components: daemon pid $WASMHOST_PID on $WASMHOST_BASE, work dir $WORK"
 python3 "$HERE/reference.py" --daemon "$WASMHOST_BASE"
