@@ -1,6 +1,7 @@
 """The daemon side of reference.py --daemon: uploads the fixtures, checks their
 descriptions, and invokes cases over HTTP, answering in the reference's form."""
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -52,10 +53,23 @@ class Daemon:
             failures += [f"describe {name}: {why}" for why in describe_problems(fixture, description)]
         return failures
 
+    def refused_uploads(self, repo, manifest):
+        """Uploads the fixtures the manifest says must be refused; what went otherwise."""
+        failures = []
+        for name, spec in manifest.items():
+            if "upload" not in spec:
+                continue
+            body = open(os.path.join(repo, spec["path"]), "rb").read()
+            status, answer = self.request("POST", f"/v1/modules?name={name}", body, UPLOAD_TIMEOUT)
+            if status != 422 or answer.get("code") != spec["upload"]:
+                failures.append(f"upload {name}: expected 422 {spec['upload']}, got {status} {answer}")
+        return failures
+
     def invoke(self, case):
         body = {"args": case.get("args", [])}
-        if "wasi" in case:
-            body["wasi"] = case["wasi"]
+        for member in ("wasi", "fuel"):
+            if member in case:
+                body[member] = case[member]
         export = urllib.parse.quote(case["export"], safe="")
         status, answer = self.request("POST", f"/v1/modules/{case['fixture']}/invoke/{export}",
                                       dumps(body).encode(), INVOKE_TIMEOUT)

@@ -20,8 +20,17 @@ from wasmtime import component as wc
 
 import wit_json
 
-MAX_DEPTH = 64
+MAX_DEPTH = 64                 # limits.max_reentrancy_depth
+MAX_MEMORY_BYTES = 64 << 20    # limits.max_memory_bytes
+DEFAULT_FUEL = 100_000_000     # limits.fuel
 HOST_API = "wasmhost:host/api@1.0.0"
+PROVIDED_IMPORTS = ("wasi:cli/", "wasi:io/", "wasi:clocks/", "wasi:random/", "wasi:filesystem/", HOST_API)
+
+
+def new_engine():
+    config = wasmtime.Config()
+    config.consume_fuel = True
+    return wasmtime.Engine(config)
 
 
 class Problem(Exception):
@@ -90,10 +99,29 @@ def compile_component(engine, wasm):
     return component
 
 
+def upload_verdict(engine, name, path):
+    """(problem code or None, Fixture or None): what uploading path must answer,
+    by the engine: invalid_module, unknown_import or limit_exceeded."""
+    try:
+        fixture = Fixture(engine, name, path)
+    except wasmtime.WasmtimeError as e:
+        return "invalid_module", str(e)
+    unknown = [i for i in fixture.imports if fixture.is_component and not i.startswith(PROVIDED_IMPORTS)]
+    if unknown:
+        return "unknown_import", f"{', '.join(unknown)} is not provided"
+    try:
+        Invocation(engine, {name: fixture})._instance(fixture)
+    except wasmtime.WasmtimeError as e:
+        if "exceeds memory limits" in str(e):
+            return "limit_exceeded", str(e)
+        raise
+    return None, fixture
+
+
 class Invocation:
-    def __init__(self, engine, fixtures, wasi=None):
+    def __init__(self, engine, fixtures, wasi=None, fuel=DEFAULT_FUEL):
         self.engine, self.fixtures = engine, fixtures
-        self.wasi = wasi or {}
+        self.wasi, self.fuel = wasi or {}, fuel
         self.chain = []          # (name, export, args text) of every running entry
         self.busy = set()        # components with a call running
         self.instances = {}      # name -> (store, instance) for this invocation
@@ -166,12 +194,17 @@ class Invocation:
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
             if isinstance(e, wasmtime.ExitTrap):
                 raise
-            raise Problem("trap", str(e).strip().splitlines()[-1]) from None
+            message = str(e).strip().splitlines()[-1].strip()
+            if "all fuel consumed" in message:
+                raise Problem("fuel_exhausted", message) from None
+            raise Problem("trap", message) from None
 
     # -- instances and the mock host -------------------------------------------------
     def _instance(self, fixture):
         if fixture.name not in self.instances:
             store = wasmtime.Store(self.engine)
+            store.set_limits(memory_size=MAX_MEMORY_BYTES)
+            store.set_fuel(self.fuel)
             if fixture.is_component:
                 linker = wc.Linker(self.engine)
                 if any(i.startswith("wasi:") for i in fixture.imports):

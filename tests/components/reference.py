@@ -35,19 +35,25 @@ def load_cases():
 
 
 def load_fixtures(eng, manifest):
-    """name -> engine.Fixture; a built fixture that is missing is skipped with a note."""
-    fixtures = {}
+    """(name -> engine.Fixture of those that upload, failures): a fixture's upload
+    verdict must be its manifest's `upload` (a problem code), or success; a built
+    fixture that is missing is skipped with a note."""
+    fixtures, failures = {}, []
     for name, spec in manifest.items():
         path = os.path.join(REPO, spec["path"])
         if not os.path.exists(path):
             print(f"skip: fixture {name}: {spec['path']} is missing ({spec.get('build', 'no build step')})")
             continue
         started = time.monotonic()
-        fixtures[name] = engine.Fixture(eng, name, path)
+        code, fixture = engine.upload_verdict(eng, name, path)
         seconds = time.monotonic() - started
         if seconds > 2:
             print(f"note: fixture {name} took {seconds:.1f} s to compile")
-    return fixtures
+        if code != spec.get("upload"):
+            failures.append(f"upload {name}: the engine says {code or 'ok'} ({fixture}), the manifest {spec.get('upload', 'ok')}")
+        if code is None:
+            fixtures[name] = fixture
+    return fixtures, failures
 
 
 def same_value(expected, actual):
@@ -119,7 +125,7 @@ def uncovered(fixtures, cases):
 
 
 def reference_answer(eng, fixtures, case):
-    invocation = engine.Invocation(eng, fixtures, case.get("wasi"))
+    invocation = engine.Invocation(eng, fixtures, case.get("wasi"), case.get("fuel", engine.DEFAULT_FUEL))
     return invocation.answer(case["fixture"], case["export"], case.get("args", []))
 
 
@@ -130,12 +136,13 @@ def main():
     options = parser.parse_args()
 
     data = load_cases()
-    eng = wasmtime.Engine()
-    fixtures = load_fixtures(eng, data["fixtures"])
+    eng = engine.new_engine()
+    fixtures, failures = load_fixtures(eng, data["fixtures"])
     client = daemon_client.Daemon(options.daemon) if options.daemon else None
-    failures, passed, skipped = [], 0, 0
+    passed, skipped = 0, 0
     if client:
         failures += client.upload_and_describe(fixtures)
+        failures += client.refused_uploads(REPO, data["fixtures"])
 
     for case in data["cases"]:
         if case["fixture"] not in fixtures:
