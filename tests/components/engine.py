@@ -237,7 +237,8 @@ class Invocation:
         """The host interface's invoke: JSON results text, or the problem's detail as err."""
         try:
             args = json.loads(args_json, parse_float=Decimal)
-            return wc.Variant("ok", json.dumps(self.call(module, export, args), default=str))
+            results = self.call(module, export, args)
+            return wc.Variant("ok", json.dumps(results, ensure_ascii=False, separators=(",", ":"), default=str))
         except json.JSONDecodeError as e:
             return wc.Variant("err", f"args-json is not JSON: {e}")
         except Problem as e:
