@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build build-debug run test unit-tests replica-tests cluster cluster-stop spec-tests openapi-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
+.PHONY: component-fixtures deps build build-debug run test unit-tests replica-tests cluster cluster-stop spec-tests openapi-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
 
 # Installs libmicrohttpd-dev, libpq-dev (and pkg-config) with apt-get when pkg-config cannot find them,
 # and the pinned Wasmtime C API library (PyPI wheel, sha256-checked) into .deps/wasmtime.
@@ -39,7 +39,7 @@ test: deps unit-tests replica-tests spec-tests openapi-tests console-tests deplo
 unit-tests: build-debug
 	@for engine in $(ENGINES); do \
 	  echo "== swift test, engine $$engine"; \
-	  WASMHOST_SANDBOX_ENGINE=$$engine $(SWIFT) test --skip-build || exit 1; \
+	  SWIFT=$(SWIFT) scripts/ci/swift_test_watchdog.sh $$engine || exit 1; \
 	done
 
 # The store contract against PostgreSQL, then three daemons sharing it (about 2 minutes).
@@ -100,6 +100,11 @@ soak: build-debug
 
 reliability-long: build-debug
 	bash scripts/reliability/run.sh long
+
+# The componentize-py fixture, .build/components/python-app.wasm (about 18 MB, 10 s of CPU);
+# installs the pinned componentize-py into .deps/ when missing; skips when up to date.
+component-fixtures:
+	bash scripts/components/build_componentize_py.sh
 
 # Benchmarks (not tests): release build, wrk and an in-process harness.
 bench: deps
