@@ -41,7 +41,9 @@ struct ReentrancyGuard {
 
     /// Pushes `frame`, or throws when entering it would be a loop.
     /// - Parameter label: names a module id for the chain (first name or short id).
-    mutating func enter(_ frame: Frame, label: (String) -> String) throws(ReentrancyTrip) {
+    /// - Parameter exclusive: the frame's module is a component, whose one instance
+    ///   cannot be entered again while it runs: any frame of it on the chain is a repeat.
+    mutating func enter(_ frame: Frame, exclusive: Bool = false, label: (String) -> String) throws(ReentrancyTrip) {
         if chain.isEmpty && maxDepth >= 1 && stack.hasRoom() {
             // The root: there is nothing on the chain it could repeat.
             chain.append(frame)
@@ -53,7 +55,7 @@ struct ReentrancyGuard {
             tracking = true
         }
         let reason: LoopReason?
-        if onChain.contains(frame) {
+        if onChain.contains(frame) || (exclusive && chain.contains { $0.moduleID == frame.moduleID }) {
             reason = .repeatedFrame
         } else if chain.count + 1 > maxDepth || !stack.hasRoom() {
             reason = .depth

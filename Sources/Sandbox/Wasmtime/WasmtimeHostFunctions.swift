@@ -98,6 +98,9 @@ extension WasmtimeInvocation {
             // A module deleted between the lookup of its name and the read of its
             // bytes is missing too: a trap, like any failure inside a host call.
             guard let target = try Self.storedModule(ref, in: directory) else { throw HostTrap("host.invoke: no module '\(ref)'") }
+            if case .wasmtimeComponent(let code) = target.code {
+                return try invokeComponentFromCore(target, code: code, export: export, argument: arguments[4], caller: context)
+            }
             var instance = try self.target(for: target, caller: context)
             var item = wasmtime_extern_t()
             let found = WasmtimeBytes.withName(export) {

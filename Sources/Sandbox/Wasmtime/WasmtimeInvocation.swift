@@ -47,6 +47,8 @@ final class WasmtimeInvocation {
     var reentrancy: ReentrancyGuard
     /// The instance of each module this invocation runs, by module id.
     var targets: [String: WasmtimeTarget] = [:]
+    /// The instance of each component the invocation runs, by module id.
+    var components: [String: WasmtimeComponentTarget] = [:]
     private var stores: [OpaquePointer] = []
     private var storeData: [WasmtimeStoreData] = []
     /// The first error a host function raised; it wins over the trap that carried it out.
@@ -182,6 +184,7 @@ final class WasmtimeInvocation {
         stores = []
         storeData = []
         targets = [:]
+        components = [:]
     }
 }
 #endif

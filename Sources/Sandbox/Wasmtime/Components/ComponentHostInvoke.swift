@@ -18,10 +18,7 @@ extension WasmtimeInvocation {
             let results: InvocationValues
             switch (target.code, arguments) {
             case (.wasmtimeComponent(let code), .component(let values)):
-                let context = try newStore(for: target, fuel: Self.fuel(of: caller), wasi: code.description.usesWASI)
-                let value = try Self.sharingFuel(of: caller, with: context) {
-                    try callComponent(target, code: code, export: export, arguments: values, context: context)
-                }
+                let value = try callComponent(target, code: code, export: export, arguments: values, caller: caller)
                 results = .component(value.map { [$0] } ?? [])
             case (.wasmtime, .core(let values)):
                 results = .core(try callCore(target, export: export, arguments: values, caller: caller))
@@ -34,6 +31,23 @@ extension WasmtimeInvocation {
         } catch let failure as WasmtimeFailure {
             return try Self.valueOrRethrow(failure.error, original: failure)
         }
+    }
+
+    /// `host.invoke` from a core module into a component: its export must be
+    /// `func(s64) -> s64`, the component form of the core `(i64) -> i64` rule.
+    func invokeComponentFromCore(
+        _ target: CompiledModule, code: WasmtimeComponent, export: String, argument: WasmValue, caller: OpaquePointer
+    ) throws -> [WasmValue] {
+        let label = directory.label(for: target.id)
+        guard let function = code.description.function(named: export) else {
+            throw HostTrap("host.invoke: component \(label) has no function export '\(export)'")
+        }
+        guard function.params.map(\.type) == [.s64], function.result == .s64, case .i64(let bits) = argument else {
+            throw HostTrap("host.invoke: export '\(export)' of component \(label) is not func(s64) -> s64")
+        }
+        let value = try callComponent(target, code: code, export: export, arguments: [.signed(Int64(bitPattern: bits))], caller: caller)
+        guard case .signed(let result)? = value else { throw HostTrap("host.invoke: '\(export)' returned no s64") }
+        return [.i64(UInt64(bitPattern: result))]
     }
 
     /// A core export called from a component, in the core module's own store.

@@ -13,14 +13,11 @@ struct WasmtimeComponentInvoker: Sendable {
         let engine = code.engine
         let invocation = WasmtimeInvocation(engine: engine, directory: directory, request: request, stackReserve: stackReserve)
         engine.ticker.begin()
-        var rootContext: OpaquePointer?
         let outcome: Result<ComponentValue?, SandboxError>
         let resultType = code.description.function(named: request.export)?.result
         do {
-            let context = try invocation.newStore(for: module, fuel: limits.fuel, wasi: code.description.usesWASI)
-            rootContext = context
             let value = try invocation.callComponent(
-                module, code: code, export: request.export, arguments: request.componentArguments, context: context)
+                module, code: code, export: request.export, arguments: request.componentArguments, caller: nil)
             outcome = .success(Self.commandOutcome(value, export: request.export, code: code, invocation: invocation))
         } catch let exit as WasmtimeExit {
             invocation.exitCode = exit.code
@@ -29,7 +26,7 @@ struct WasmtimeComponentInvoker: Sendable {
             outcome = .failure(WasmtimeInvocation.map(error, limits: limits))
         }
         // Every figure is read before the stores are released.
-        let remaining = rootContext.map { WasmtimeInvocation.fuel(of: $0) } ?? limits.fuel
+        let remaining = invocation.components[module.id].map { WasmtimeInvocation.fuel(of: $0.context) } ?? limits.fuel
         invocation.close()
         engine.ticker.end()
         let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
@@ -48,6 +45,12 @@ struct WasmtimeComponentInvoker: Sendable {
     }
 }
 
+/// A component's instance in one of an invocation's stores.
+struct WasmtimeComponentTarget {
+    let context: OpaquePointer
+    var instance: wasmtime_component_instance_t
+}
+
 extension WasmtimeComponentInvoker {
     /// `wasi:cli/run`'s `run` answers like a preview-1 program: no results, and
     /// the exit code `wasmtime run` gives (0 for `ok`, 1 for `err`).
@@ -63,10 +66,13 @@ extension WasmtimeComponentInvoker {
 }
 
 extension WasmtimeInvocation {
-    /// Instantiates `code` in `context` and calls its function `export` as a frame
-    /// of the reentrancy chain; the result, or `nil` for a function without one.
+    /// Calls the function `export` of the component `module` as a frame of the
+    /// reentrancy chain, in the component's one instance of this invocation
+    /// (created on first use). `caller` is the store of a host call that invokes
+    /// it; the call runs on the fuel the caller has left. The result, or `nil`
+    /// for a function without one.
     func callComponent(
-        _ module: CompiledModule, code: WasmtimeComponent, export: String, arguments: [ComponentValue], context: OpaquePointer
+        _ module: CompiledModule, code: WasmtimeComponent, export: String, arguments: [ComponentValue], caller: OpaquePointer?
     ) throws -> ComponentValue? {
         guard let function = code.description.function(named: export) else {
             throw WasmtimeFailure(error: .exportNotFound(name: export, functions: code.description.functionNames))
@@ -78,16 +84,40 @@ extension WasmtimeInvocation {
             throw WasmtimeFailure(error: .badArgs(
                 "\(code.description.signature(of: function)) takes \(function.params.count) arguments, got \(arguments.count)"))
         }
+        // The component model forbids entering an instance that is running: a loop.
+        let frame = Frame(moduleID: module.id, export: function.name, arguments: [], componentArguments: arguments)
+        try reentrancy.enter(frame, exclusive: true) { [directory] id in directory.label(for: id) }
+        defer { reentrancy.exit() }
+        var target = try componentInstance(module, code: code, caller: caller)
+        var callee = try Self.function(function, of: &target.instance, context: target.context)
+        let types = function.params.map(\.type)
+        guard let caller else {
+            return try call(&callee, context: target.context, arguments: arguments, types: types, hasResult: function.result != nil)
+        }
+        return try Self.sharingFuel(of: caller, with: target.context) {
+            try call(&callee, context: target.context, arguments: arguments, types: types, hasResult: function.result != nil)
+        }
+    }
+
+    /// The component's instance in this invocation: created in a store of its own
+    /// on first use, on the fuel the caller has left (or the whole budget at the root).
+    private func componentInstance(
+        _ module: CompiledModule, code: WasmtimeComponent, caller: OpaquePointer?
+    ) throws -> WasmtimeComponentTarget {
+        if let existing = components[module.id] { return existing }
+        let fuel = caller.map(Self.fuel(of:)) ?? limits.fuel
+        let context: OpaquePointer
+        do { context = try newStore(for: module, fuel: fuel, wasi: code.description.usesWASI) } catch {
+            throw WasmtimeFailure(error: error)
+        }
         var instance = wasmtime_component_instance_t()
         if let error = wasmtime_component_linker_instantiate(engine.componentLinker, context, code.component, &instance) {
             throw WasmtimeFailure(error: pendingOr(ComponentErrors.take(error, limits: limits)))
         }
-        var callee = try Self.function(function, of: &instance, context: context)
-        let frame = Frame(moduleID: module.id, export: function.name, arguments: [], componentArguments: arguments)
-        try reentrancy.enter(frame) { [directory] id in directory.label(for: id) }
-        defer { reentrancy.exit() }
-        return try call(&callee, context: context, arguments: arguments, types: function.params.map(\.type),
-                        hasResult: function.result != nil)
+        if let caller { Self.setFuel(Self.fuel(of: context), of: caller) }
+        let target = WasmtimeComponentTarget(context: context, instance: instance)
+        components[module.id] = target
+        return target
     }
 
     /// The function `function.name` of an instance (through its interface, if any).
