@@ -37,7 +37,13 @@ extension WasmtimeEngine {
     func compileComponent(_ binary: [UInt8]) throws(SandboxError) -> WasmtimeComponent {
         var component: OpaquePointer?
         let error = binary.withUnsafeBufferPointer { wasmtime_component_new(engine, $0.baseAddress, $0.count, &component) }
-        if let error { throw .invalidModule(WasmtimeError.oneLine(WasmtimeError.take(error))) }
+        if let error {
+            let message = WasmtimeError.oneLine(WasmtimeError.take(error))
+            // A valid component whose initial memory or table is over the pooling
+            // allocator's slots (sized by the limits), as for core modules.
+            if message.contains("pooling allocator") { throw .limitExceeded(message) }
+            throw .invalidModule(message)
+        }
         guard let component else { throw .internal("wasmtime_component_new gave no component") }
         let compiled = WasmtimeComponent(component: component, engine: self)
         try ComponentImports.check(compiled.description.imports)
