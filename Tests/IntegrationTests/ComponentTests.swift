@@ -97,6 +97,20 @@ struct ComponentTests {
         #expect(try daemon.request("GET", "/v1/modules/core").json["kind"] as? String == "module")
     }
 
+    @Test(.enabled(if: !TestEngine.isWasmKit))
+    func theCLICallsAComponentWithWAVEOrJSON() throws {
+        let wave = try Command.wasmhost(["run", "--invoke", #"area(rect({width: 2.0, height: 3.5}))"#, fixture("variants")])
+        #expect(wave.status == 0, "\(wave.err)")
+        #expect(wave.out.hasPrefix(#"{"results":[7.0],"#), "\(wave.out)")
+        let nested = try Command.wasmhost(["run", "--invoke", "echo-opt-opt(some(none))", fixture("variants")])
+        #expect(nested.out.hasPrefix(#"{"results":[{"tag":"some","val":null}],"#), "\(nested.out)")
+        let json = try Command.wasmhost(["run", "--invoke", "greet", "--args-json", #"{"name":"json"}"#, fixture("strings")])
+        #expect(json.out.hasPrefix(#"{"results":["Hello, json!"],"#), "\(json.out)")
+        let bad = try Command.wasmhost(["run", "--invoke", "echo-s8(300)", fixture("scalars")])
+        #expect(bad.status == 1)
+        #expect(bad.out.contains("300 is out of range for s8"), "\(bad.out)")
+    }
+
     @Test(.enabled(if: TestEngine.isWasmKit))
     func onWasmKitAComponentIsUnsupportedAndNothingIsStored() throws {
         let answer = try daemon.upload(fixture("strings"), name: "greeter")

@@ -173,19 +173,7 @@ enum WITCodec {
 
     /// An integer of a WIT integer type, exactly (decimal or `0x` strings accepted).
     private static func integer(_ value: JSONValue, _ type: WITType, path: String) throws(Failure) -> Int128 {
-        let (bits, signed): (Int, Bool) = switch type {
-        case .s8: (8, true)
-        case .s16: (16, true)
-        case .s32: (32, true)
-        case .s64: (64, true)
-        case .u8: (8, false)
-        case .u16: (16, false)
-        case .u32: (32, false)
-        default: (64, false)
-        }
-        let rule = signed
-            ? IntegerRule(minimum: -(Int128(1) << (bits - 1)), maximum: (Int128(1) << (bits - 1)) - 1, acceptsStrings: true)
-            : IntegerRule(minimum: 0, maximum: (Int128(1) << bits) - 1, acceptsStrings: true)
+        let rule = ValueRule.witInteger(type, argument: true) ?? IntegerRule.i64Argument
         let name = WITText.structure(type, naming: nil)
         do { return try rule.read(value) } catch {
             let message = error.message.hasPrefix("is out of range") ? "is out of range for \(name)" : "is not an \(name)"
