@@ -6,11 +6,14 @@ public struct ComponentDescription: Sendable, Equatable {
         public let name: String
         public let params: [WITType.Field]
         public let result: WITType?
+        /// Lifted with the component model's async ABI (`async func`).
+        public let isAsync: Bool
 
-        public init(name: String, params: [WITType.Field], result: WITType?) {
+        public init(name: String, params: [WITType.Field], result: WITType?, isAsync: Bool = false) {
             self.name = name
             self.params = params
             self.result = result
+            self.isAsync = isAsync
         }
 
         /// The interface part of ``name`` (`example:demo/geo`), `nil` at the top level.
@@ -30,7 +33,8 @@ public struct ComponentDescription: Sendable, Equatable {
 
         /// Why JSON cannot call this function, or `nil` when it can.
         public var notCallableReason: String? {
-            params.lazy.compactMap(\.type.notCallableReason).first ?? result?.notCallableReason
+            if isAsync { return "async functions need the component model's async ABI, which this host does not run" }
+            return params.lazy.compactMap(\.type.notCallableReason).first ?? result?.notCallableReason
         }
     }
 

@@ -131,7 +131,7 @@ struct ComponentTypeReader {
         }
         var resultType = wasmtime_component_valtype_t()
         let result = wasmtime_component_func_type_result(type, &resultType) ? read(&resultType) : nil
-        return .init(name: name, params: params, result: result)
+        return .init(name: name, params: params, result: result, isAsync: wasmtime_component_func_type_async(type))
     }
 
     /// The WIT type of `type`; frees it unless `consume` is false.
