@@ -31,6 +31,8 @@ public final class EngineDifferential {
     /// Modules both engines accepted, and modules both refused.
     public private(set) var accepted = 0
     public private(set) var refused = 0
+    /// Components: Wasmtime's alone (WasmKit answers `unsupported_module`), not compared.
+    public private(set) var wasmtimeOnly = 0
     /// Wasmtime's fuel against WasmKit's, for calls that succeeded on both.
     public private(set) var fuel = FuelComparison()
 
@@ -90,6 +92,11 @@ public final class EngineDifferential {
             case .failure(let error): Observation(refused: error)
             }
         }
+        // Components run on Wasmtime only: WasmKit refuses them as documented (API.md).
+        if Self.isComponent(binary) && verdicts[1].outcome == "unsupported_module" {
+            wasmtimeOnly += 1
+            return nil
+        }
         if !verdicts[0].agrees(with: verdicts[1]) {
             record(origin: origin, call: "upload", binary: binary, verdicts)
             return nil
@@ -101,6 +108,11 @@ public final class EngineDifferential {
         accepted += 1
         for (side, module) in zip(sides, [wasmtime, wasmKit]) { side.directory.add(module, names: names) }
         return Entry(origin: origin, binary: binary, modules: [wasmtime, wasmKit])
+    }
+
+    /// True for a component binary (version 0x0d, layer 1) rather than a core module.
+    static func isComponent(_ binary: [UInt8]) -> Bool {
+        binary.count >= 8 && ModuleCompiler.isBinary(binary) && binary[4..<8] != [1, 0, 0, 0]
     }
 
     /// Runs `call` on both engines and records a disagreement when they differ.
@@ -154,8 +166,8 @@ public final class EngineDifferential {
     /// What was compared so far, as a value another thread can read.
     public var summary: DifferentialSummary {
         DifferentialSummary(
-            disagreements: disagreements, calls: calls, outcomes: outcomes, budgetRetries: budgetRetries, accepted: accepted, refused: refused,
-            fuel: fuel)
+            disagreements: disagreements, calls: calls, outcomes: outcomes, budgetRetries: budgetRetries, accepted: accepted,
+            refused: refused, wasmtimeOnly: wasmtimeOnly, fuel: fuel)
     }
 
     private func record(origin: String, call: String, binary: [UInt8], _ observed: [Observation]) {
@@ -180,10 +192,12 @@ public struct DifferentialSummary: Sendable, CustomStringConvertible {
     public let budgetRetries: Int
     public let accepted: Int
     public let refused: Int
+    public let wasmtimeOnly: Int
     public let fuel: FuelComparison
 
     public var description: String {
-        "\(accepted) modules accepted and \(refused) refused by both engines, \(calls) calls compared "
+        "\(accepted) modules accepted and \(refused) refused by both engines (\(wasmtimeOnly) components: Wasmtime only), "
+            + "\(calls) calls compared "
             + "(\(outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); "
             + "\(budgetRetries) again with 16× the fuel), "
             + "\(disagreements.count) disagreements; \(fuel)"

@@ -81,6 +81,7 @@ public struct Observation: Sendable, CustomStringConvertible {
         switch error {
         case .invalidModule: "invalid_module"
         case .invalidWAT: "invalid_wat"
+        case .unsupportedModule: "unsupported_module"
         case .unknownImport: "unknown_import"
         case .importTypeMismatch: "import_type_mismatch"
         case .limitExceeded: "limit_exceeded"

@@ -5,6 +5,31 @@ public protocol ModuleDirectory: Sendable {
     /// `LABEL` of a chain frame: the module's first name in sort order, or the
     /// first 12 characters of its id.
     func label(for id: String) -> String
+    /// The JSON text `args` of the component host interface's `invoke`, converted
+    /// for `export` of `module` by the Service's value rules.
+    func arguments(json: String, for module: CompiledModule, export: String) throws(SandboxError) -> InvocationArguments
+    /// The `results` array of a call made by `invoke`, as JSON text.
+    func resultsJSON(_ results: InvocationValues, for module: CompiledModule, export: String) -> String
+}
+
+/// Arguments of one call: core values, or a component function's values.
+public enum InvocationArguments: Sendable {
+    case core([WasmValue])
+    case component([ComponentValue])
+}
+
+/// Results of one call: core values, or a component function's result.
+public enum InvocationValues: Sendable {
+    case core([WasmValue])
+    case component([ComponentValue])
+}
+
+extension ModuleDirectory {
+    public func arguments(json: String, for module: CompiledModule, export: String) throws(SandboxError) -> InvocationArguments {
+        throw .badArgs("this directory cannot read JSON arguments")
+    }
+
+    public func resultsJSON(_ results: InvocationValues, for module: CompiledModule, export: String) -> String { "[]" }
 }
 
 /// WASI settings of one invocation.
@@ -25,6 +50,8 @@ public struct WASIOptions: Sendable {
 public struct InvocationRequest: Sendable {
     public var export: String
     public var arguments: [WasmValue]
+    /// The arguments of a component function (``arguments`` is then empty).
+    public var componentArguments: [ComponentValue] = []
     public var input: [UInt8]
     public var limits: Limits
     public var wasi: WASIOptions
@@ -53,6 +80,8 @@ public struct InvocationRequest: Sendable {
 /// guest did not use the matching interface.
 public struct InvocationResult: Sendable {
     public var results: [WasmValue]
+    /// A component function's result (at most one) with its WIT type, `nil` for core modules.
+    public var componentResults: [TypedComponentValue]? = nil
     public var output: [UInt8]?
     public var logs: [String]?
     public var stdout: [UInt8]?
@@ -73,4 +102,15 @@ public struct InvocationFailure: Error, Sendable {
     public var fuelUsed: UInt64 { partial.fuelUsed }
     public var durationMicroseconds: Int { partial.durationMicroseconds }
     public var crossings: Int { partial.crossings }
+}
+
+/// A component value with the WIT type it has.
+public struct TypedComponentValue: Sendable, Equatable {
+    public let value: ComponentValue
+    public let type: WITType
+
+    public init(value: ComponentValue, type: WITType) {
+        self.value = value
+        self.type = type
+    }
 }

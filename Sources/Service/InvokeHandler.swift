@@ -89,12 +89,24 @@ extension WasmhostService {
     private func prepare(
         _ module: CompiledModule, export: String, body: InvokeBody, limits: Limits, receivedAt: UInt64
     ) throws(APIError) -> InvocationRequest {
+        var wasi = body.wasi
+        if wasi.args == nil { wasi.args = [export] }
+        if let component = module.component {
+            var request = InvocationRequest(
+                export: export, arguments: [], input: body.input, limits: limits, wasi: wasi, receivedAt: receivedAt)
+            // Without a callable function of that name the Sandbox names the error.
+            if let function = component.function(named: export), function.notCallableReason == nil {
+                request.componentArguments = try WITCodec.arguments(body.arguments, for: function, in: component)
+            }
+            return request
+        }
+        if body.namedArgs != nil {
+            throw APIError(.badRequest, "args must be an array for a core module's function (an object names the parameters of a component function)")
+        }
         // Without a function of that name the Sandbox names the error (export_not_found or not_a_function).
         let arguments = try module.description.function(named: export).map { signature throws(APIError) in
             try ValueCodec.arguments(body.args, for: signature, export: export)
         } ?? []
-        var wasi = body.wasi
-        if wasi.args == nil { wasi.args = [export] }
         return InvocationRequest(
             export: export, arguments: arguments, input: body.input, limits: limits, wasi: wasi, receivedAt: receivedAt)
     }

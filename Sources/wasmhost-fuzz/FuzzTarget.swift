@@ -161,7 +161,8 @@ final class FuzzTarget {
 func problem(_ error: SandboxError) -> (code: String, detail: String) {
     let detail: String
     switch error {
-    case .invalidModule(let text), .invalidWAT(let text), .unknownImport(let text), .importTypeMismatch(let text),
+    case .invalidModule(let text), .invalidWAT(let text), .unsupportedModule(let text), .unknownImport(let text),
+        .importTypeMismatch(let text),
         .limitExceeded(let text), .trap(let text, _), .badArgs(let text), .moduleNotFound(let text), .internal(let text):
         detail = text
     case .exportNotFound(let name, _), .notAFunction(let name, _): detail = name

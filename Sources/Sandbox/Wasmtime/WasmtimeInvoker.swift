@@ -11,26 +11,12 @@ struct WasmtimeInvoker: Sendable {
     func run(
         _ request: InvocationRequest, module: CompiledModule, code: WasmtimeModule, directory: any ModuleDirectory
     ) -> Result<InvocationResult, InvocationFailure> {
-        let limits = request.limits
         // The module's own engine: its code runs only in that engine's stores.
-        let engine = code.engine
-        let invocation = WasmtimeInvocation(engine: engine, directory: directory, request: request, stackReserve: stackReserve)
-        engine.ticker.begin()
-        let outcome = execute(request, module: module, code: code, invocation: invocation)
-        // Every figure is read before the stores (and their pool slots) are released.
-        let remaining = invocation.targets[module.id].map { WasmtimeInvocation.fuel(of: $0.context) } ?? limits.fuel
-        invocation.close()
-        engine.ticker.end()
-        let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
-        let micros = Int((Watchdog.now() - request.receivedAt) / 1000)
-        switch outcome {
-        case .success(let values):
-            return .success(result(values, invocation: invocation, module: module, fuelUsed: fuelUsed, micros: micros))
-        case .failure(let error):
-            var partial = result([], invocation: invocation, module: module, fuelUsed: fuelUsed, micros: micros)
-            partial.exitCode = nil
-            return .failure(InvocationFailure(error: error, partial: partial))
-        }
+        WasmtimeInvocation.run(
+            request, engine: code.engine, directory: directory, stackReserve: stackReserve, usesWASI: module.usesWASI,
+            root: { $0.targets[module.id]?.context },
+            body: { execute(request, module: module, code: code, invocation: $0) },
+            fill: { answer, values in answer.results = values })
     }
 
     private func execute(
@@ -59,26 +45,55 @@ struct WasmtimeInvoker: Sendable {
             return .failure(WasmtimeInvocation.map(error, limits: request.limits))
         }
     }
+}
 
-    private func result(
-        _ values: [WasmValue], invocation: WasmtimeInvocation, module: CompiledModule, fuelUsed: UInt64, micros: Int
-    ) -> InvocationResult {
-        let streams = invocation.streams
-        let stdout = invocation.stdout.captured
-        let stderr = invocation.stderr.captured
-        let usesWASI = module.usesWASI || invocation.usesWASI
+extension WasmtimeInvocation {
+    /// One invocation on `engine`: `body` runs while the epoch ticker does; every
+    /// figure is read (fuel from the `root` store) before the stores and their pool
+    /// slots are released; `fill` puts what `body` returned into the answer.
+    static func run<Values>(
+        _ request: InvocationRequest, engine: WasmtimeEngine, directory: any ModuleDirectory, stackReserve: Int,
+        usesWASI: Bool, root: (WasmtimeInvocation) -> OpaquePointer?,
+        body: (WasmtimeInvocation) -> Result<Values, SandboxError>, fill: (inout InvocationResult, Values) -> Void
+    ) -> Result<InvocationResult, InvocationFailure> {
+        let limits = request.limits
+        let invocation = WasmtimeInvocation(engine: engine, directory: directory, request: request, stackReserve: stackReserve)
+        engine.ticker.begin()
+        let outcome = body(invocation)
+        let remaining = root(invocation).map { fuel(of: $0) } ?? limits.fuel
+        invocation.close()
+        engine.ticker.end()
+        let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
+        let micros = Int((Watchdog.now() - request.receivedAt) / 1000)
+        var answer = invocation.result(usesWASI: usesWASI, fuelUsed: fuelUsed, micros: micros)
+        switch outcome {
+        case .success(let values):
+            fill(&answer, values)
+            return .success(answer)
+        case .failure(let error):
+            answer.exitCode = nil
+            return .failure(InvocationFailure(error: error, partial: answer))
+        }
+    }
+
+    /// What the invocation produced besides its results. WASI streams and the exit
+    /// code are there when the root (`usesWASI`) or a module it called used WASI.
+    func result(usesWASI rootUsesWASI: Bool, fuelUsed: UInt64, micros: Int) -> InvocationResult {
+        let stdout = self.stdout.captured
+        let stderr = self.stderr.captured
+        let usesWASI = rootUsesWASI || self.usesWASI
         var truncated = streams.truncatedStreams
         if stdout.truncated { truncated.append("stdout") }
         if stderr.truncated { truncated.append("stderr") }
         return InvocationResult(
-            results: values,
+            results: [],
             output: streams.output.used ? streams.output.bytes : nil,
             logs: streams.logsUsed ? streams.logs : nil,
             stdout: usesWASI ? stdout.bytes : nil,
             stderr: usesWASI ? stderr.bytes : nil,
-            exitCode: usesWASI ? invocation.exitCode : nil,
+            exitCode: usesWASI ? exitCode : nil,
             truncated: truncated,
-            fuelUsed: fuelUsed, durationMicroseconds: micros, crossings: invocation.reentrancy.crossings)
+            fuelUsed: fuelUsed, durationMicroseconds: micros, crossings: reentrancy.crossings)
     }
 }
 #endif

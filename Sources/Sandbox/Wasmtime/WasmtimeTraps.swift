@@ -49,6 +49,13 @@ enum WasmtimeTraps {
         return names(&frames, module: module)
     }
 
+    /// Function names of a host error raised under guest frames (components).
+    static func backtrace(ofError error: OpaquePointer) -> [String] {
+        var frames = wasm_frame_vec_t()
+        wasmtime_error_wasm_trace(error, &frames)
+        return names(&frames, module: nil)
+    }
+
     private static func names(_ frames: inout wasm_frame_vec_t, module: ModuleInfo?) -> [String] {
         defer { wasm_frame_vec_delete(&frames) }
         guard let data = frames.data else { return [] }
