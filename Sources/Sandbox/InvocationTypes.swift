@@ -23,8 +23,8 @@ public struct WASIOptions: Sendable {
 
 /// One invocation to run.
 public struct InvocationRequest: Sendable {
-    public var export: String
-    public var arguments: [WasmValue]
+    /// The export and its arguments, checked against the module's signature.
+    public var call: ExportCall
     public var input: [UInt8]
     public var limits: Limits
     public var wasi: WASIOptions
@@ -32,18 +32,22 @@ public struct InvocationRequest: Sendable {
     /// arrival, so that time spent waiting for a worker counts.
     public var receivedAt: UInt64
 
-    /// Creates a request.
+    /// Creates a request for a checked call.
     public init(
-        export: String, arguments: [WasmValue], input: [UInt8] = [], limits: Limits, wasi: WASIOptions = .init(),
+        _ call: ExportCall, input: [UInt8] = [], limits: Limits, wasi: WASIOptions = .init(),
         receivedAt: UInt64 = InvocationRequest.now()
     ) {
-        self.export = export
-        self.arguments = arguments
+        self.call = call
         self.input = input
         self.limits = limits
         self.wasi = wasi
         self.receivedAt = receivedAt
     }
+
+    /// The export called.
+    public var export: String { call.target.export }
+    /// Its arguments, one per parameter.
+    public var arguments: [WasmValue] { call.arguments }
 
     /// The monotonic clock the deadline uses, in nanoseconds.
     public static func now() -> UInt64 { Watchdog.now() }

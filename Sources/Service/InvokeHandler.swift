@@ -85,18 +85,25 @@ extension WasmhostService {
         }
     }
 
-    /// The Sandbox request for a call: arguments converted by the export's signature.
+    /// The Sandbox request for a call: the export resolved and the arguments
+    /// converted and checked, once.
     private func prepare(
         _ module: CompiledModule, export: String, body: InvokeBody, limits: Limits, receivedAt: UInt64
     ) throws(APIError) -> InvocationRequest {
-        // Without a function of that name the Sandbox names the error (export_not_found or not_a_function).
-        let arguments = try module.description.function(named: export).map { signature throws(APIError) in
-            try ValueCodec.arguments(body.args, for: signature, export: export)
-        } ?? []
+        let call = try callable(module, export: export).call(with: body.args)
         var wasi = body.wasi
         if wasi.args == nil { wasi.args = [export] }
-        return InvocationRequest(
-            export: export, arguments: arguments, input: body.input, limits: limits, wasi: wasi, receivedAt: receivedAt)
+        return InvocationRequest(call, input: body.input, limits: limits, wasi: wasi, receivedAt: receivedAt)
+    }
+
+    /// The export `export` of `module` as a call can name it.
+    /// - Throws: `export_not_found` (naming the function exports) or `not_a_function`.
+    func callable(_ module: CompiledModule, export: String) throws(APIError) -> any CallArguments {
+        do throws(SandboxError) {
+            return try CallTarget(export: export, in: module.description)
+        } catch {
+            throw APIError(error)
+        }
     }
 
     /// Runs on a worker thread.

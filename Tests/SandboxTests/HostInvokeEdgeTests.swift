@@ -38,9 +38,10 @@ struct HostInvokeEdgeTests {
 
     @Test func aTargetDeletedBetweenLookupAndLoadIsATrapNotA404() throws {
         let module = try Fixtures.compile(Self.caller)
+        let call = try ExportCall(export: "go", arguments: [], in: module.description)
         let outcome = Runner.onWorker {
             Invoker(configuration: SandboxConfiguration()).run(
-                InvocationRequest(export: "go", arguments: [], input: [], limits: Limits(), wasi: .init()),
+                InvocationRequest(call, limits: Limits()),
                 module: module, directory: VanishingDirectory())
         }
         guard case .failure(let failure) = outcome else {

@@ -1,5 +1,5 @@
 import Foundation
-import Sandbox
+@testable import Sandbox
 import Synchronization
 
 /// Compiles WAT (or binary) modules the way an upload does.
@@ -82,7 +82,13 @@ enum Runner {
         return onWorker {
             let invoker = Invoker(configuration: SandboxConfiguration(
                 limits: limits, interpreterStackBytes: interpreterStackBytes))
-            let request = InvocationRequest(export: export, arguments: arguments, input: input, limits: limits, wasi: wasi)
+            let call: ExportCall
+            do throws(SandboxError) {
+                call = try ExportCall(export: export, arguments: arguments, in: module.description)
+            } catch {
+                return .failure(InvocationFailure(error: error, partial: .nothing))
+            }
+            let request = InvocationRequest(call, input: input, limits: limits, wasi: wasi)
             return invoker.run(request, module: module, directory: directory)
         }
     }
@@ -116,4 +122,11 @@ enum KeepAlive {
         objects.withLock { $0.append(object) }
         return object
     }
+}
+
+extension InvocationResult {
+    /// The measurements of a call refused before it ran.
+    static let nothing = InvocationResult(
+        results: [], output: nil, logs: nil, stdout: nil, stderr: nil, exitCode: nil, truncated: [],
+        fuelUsed: 0, durationMicroseconds: 0, crossings: 0)
 }
