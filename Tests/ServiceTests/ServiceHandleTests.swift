@@ -204,6 +204,20 @@ struct ServiceHandleTests {
         #expect(harness.send("GET", "/healthz").status == 200)
     }
 
+    @Test func shutdownStopsThePoolsAfterTheirQueuedWork() throws {
+        let harness = try ServiceHarness()
+        defer { harness.close() }
+        _ = harness.send("POST", "/v1/modules", query: [("name", "calc")], body: Self.calc)
+        let ran = DispatchSemaphore(value: 0)
+        #expect(harness.service.workers.submit { ran.signal() })
+        harness.service.shutdown()
+        #expect(ran.wait(timeout: .now() + 10) == .success)
+        #expect(!harness.service.workers.submit {})
+        #expect(!harness.service.control.submit {})
+        #expect(harness.send("POST", "/v1/modules/calc/invoke/add", body: #"{"args": [1, 2]}"#).status == 503)
+        #expect(harness.send("PUT", "/v1/modules/other", body: Self.calc).status == 503)
+    }
+
     @Test func aFullAdmissionQueueAnswers503OverloadedWithRetryAfter() throws {
         let harness = try ServiceHarness(configuration: ServiceConfiguration(maxConcurrent: 1, maxQueue: 0))
         defer { harness.close() }
