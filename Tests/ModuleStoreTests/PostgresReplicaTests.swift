@@ -3,6 +3,7 @@ import ModuleStore
 import PostgresStore
 import Synchronization
 import Testing
+import Hex
 
 /// Two PostgresStore instances over one database behave as two replicas.
 @Suite(.enabled(if: PostgresFixture.url != nil, "needs WASMHOST_TEST_POSTGRES_URL"), .timeLimit(.minutes(1)))
@@ -77,7 +78,7 @@ struct PostgresReplicaTests {
         defer { PostgresFixture.drop(schema) }
         let bytes = moduleBytes(44)
         let id = ModuleStore.id(of: bytes)
-        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.encode(bytes)
         try PostgresFixture.psql("""
             CREATE TABLE \(schema).wasmhost_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
             INSERT INTO \(schema).wasmhost_schema (version) VALUES (1);

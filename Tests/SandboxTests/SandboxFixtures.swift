@@ -1,6 +1,7 @@
 import Foundation
 @testable import Sandbox
 import Synchronization
+import Hex
 
 /// Compiles WAT (or binary) modules the way an upload does.
 enum Fixtures {
@@ -19,9 +20,7 @@ enum Fixtures {
     static func id(for bytes: [UInt8]) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        let hex = String(hash, radix: 16)
-        let word = String(repeating: "0", count: 16 - hex.count) + hex
-        return String(repeating: word, count: 4)
+        return String(repeating: Hex.encode(withUnsafeBytes(of: hash.bigEndian, Array.init)), count: 4)
     }
 
     static func fixture(_ relativePath: String) throws -> [UInt8] {
