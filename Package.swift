@@ -128,13 +128,19 @@ let package = Package(
         // `make bench`: in-process measurements (not a test).
         .executableTarget(
             name: "wasmhost-bench",
-            dependencies: ["Sandbox", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Sandbox", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         // `make fuzz`: mutated modules through the upload path (corpus-driven harness).
         .executableTarget(
             name: "wasmhost-fuzz",
-            dependencies: ["Sandbox", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Sandbox", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
