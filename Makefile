@@ -39,7 +39,7 @@ test: deps unit-tests replica-tests spec-tests openapi-tests console-tests deplo
 unit-tests: build-debug
 	@for engine in $(ENGINES); do \
 	  echo "== swift test, engine $$engine"; \
-	  WASMHOST_SANDBOX_ENGINE=$$engine $(SWIFT) test --skip-build || exit 1; \
+	  SWIFT=$(SWIFT) scripts/ci/swift_test_watchdog.sh $$engine || exit 1; \
 	done
 
 # The store contract against PostgreSQL, then three daemons sharing it (about 2 minutes).
