@@ -117,7 +117,7 @@ extension WasmhostService {
         do throws(APIError) {
             return outcome(try execute(id, export: export, body: body, limits: limits, receivedAt: receivedAt), exchange)
         } catch {
-            return error.response
+            return problem(error, exchange)
         }
     }
 
@@ -149,7 +149,7 @@ extension WasmhostService {
             error.extras += InvokeAnswer.streams(of: failure.partial)
             error.extras.append(("fuel_used", .number(String(failure.fuelUsed))))
             error.extras.append(("duration_us", .number(String(failure.durationMicroseconds))))
-            return error.response
+            return problem(error, exchange)
         }
     }
 }

@@ -48,6 +48,7 @@ public struct LocalRunner {
         let limits = service.configuration.sandbox.limits
         let answer = service.onWorkerWaiting { [service, body] () -> LocalAnswer in
             let exchange = Exchange(request: HTTPRequest(method: "POST", path: "/local"))
+            defer { service.logCause(exchange, status: 500) }
             do throws(APIError) {
                 let result = try service.execute(id, export: export, body: body, limits: limits)
                 let streams = switch result {
@@ -56,7 +57,7 @@ public struct LocalRunner {
                 }
                 return LocalAnswer(response: service.outcome(result, exchange), streams: streams)
             } catch {
-                return LocalAnswer(response: error.response, streams: nil)
+                return LocalAnswer(response: service.problem(error, exchange), streams: nil)
             }
         }
         return answer ?? LocalAnswer(response: APIError(SandboxError.overloaded).response, streams: nil)

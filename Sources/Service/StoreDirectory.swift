@@ -21,7 +21,12 @@ struct StoreDirectory: ModuleDirectory {
     func compiled(id: String) throws(SandboxError) -> CompiledModule {
         try cache.module(id) { () throws(SandboxError) -> CompiledModule in
             let bytes: [UInt8]
-            do { bytes = try store.bytes(of: id) } catch { throw .moduleNotFound(id) }
+            do throws(StoreError) {
+                bytes = try store.bytes(of: id)
+            } catch {
+                if case .io(let detail, let cause) = error { throw .internal("reading module \(id): \(detail): \(cause)") }
+                throw .moduleNotFound(id)
+            }
             return try compiler.compile(binary: bytes, id: id)
         }
     }

@@ -128,7 +128,7 @@ public final class WasmhostService: HTTPHandler {
             let route = try authorizeAndRoute(request, exchange: exchange)
             return try dispatch(route, request: request, exchange: exchange)
         } catch {
-            return .respond(finish(error.response, exchange))
+            return .respond(finish(problem(error, exchange), exchange))
         }
     }
 
@@ -220,7 +220,7 @@ public final class WasmhostService: HTTPHandler {
         .deferred { [self] complete in
             let accepted = control.submit {
                 let response: HTTPResponse
-                do throws(APIError) { response = try work() } catch { response = error.response }
+                do throws(APIError) { response = try work() } catch { response = self.problem(error, exchange) }
                 complete(self.finish(response, exchange))
             }
             if !accepted { complete(finish(APIError(.overloaded, "too many uploads in progress").response, exchange)) }
