@@ -151,7 +151,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Sandbox"], swiftSettings: strict),
-        .testTarget(name: "wasmhostTests", dependencies: ["wasmhost", "PostgresStore"], swiftSettings: strict),
+        .testTarget(name: "wasmhostTests", dependencies: ["wasmhost", "PostgresStore", "HTTPServer", "Service"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["wasmhost", "Hex", .product(name: "Crypto", package: "swift-crypto")],
