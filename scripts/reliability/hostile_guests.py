@@ -186,9 +186,12 @@ def main():
         started = time.monotonic()
         status, body = invoke(daemon, "hugefn", "run", {"timeout_ms": 200}, timeout=120)
         took = time.monotonic() - started
-        return (f"{status} {body.get('code')} in {took:.2f}s", status == 504 and took < 0.45,
+        return (f"{status} {body.get('code')} in {took:.2f}s", status == first_call_status and took < 0.45,
                 f"{huge_bytes >> 20} MiB function")
-    case("first call compiles a huge function, timeout_ms 200", "504 timeout in < 0.45 s", slow_first_compile)
+    # WasmKit translates a function on its first call, which nothing can interrupt: the
+    # deadline must answer 504. Wasmtime compiled it at upload: the call itself is quick.
+    first_call_status = 504 if os.environ.get("WASMHOST_SANDBOX_ENGINE", "wasmtime") == "wasmkit" else 200
+    case("first call of a huge function, timeout_ms 200", f"{first_call_status} in < 0.45 s", slow_first_compile)
 
     # 2. memory.grow bomb
     status, _, data = upload(daemon, GROW_BOMB, "growbomb")
