@@ -143,18 +143,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
+        // What several test targets share: the raw HTTP client and polling helpers.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ModuleStoreTests", dependencies: ["ModuleStore", "PostgresStore", "Hex"], swiftSettings: strict),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", "CGuestInterrupt", "Hex", .product(name: "WAT", package: "WasmKit")],
+            dependencies: ["Sandbox", "CGuestInterrupt", "Hex", "TestSupport", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: strict
         ),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "Sandbox"], swiftSettings: strict),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Sandbox", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "wasmhostTests", dependencies: ["wasmhost", "PostgresStore", "HTTPServer", "Service"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["wasmhost", "Hex", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["wasmhost", "Hex", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
     ]
