@@ -150,10 +150,13 @@ struct HTTPServerTests {
     @Test func aRequestStillBeingHandledIsNotCutByTheRequestTimeout() throws {
         let running = try RunningServer(requestTimeoutSeconds: 1)
         defer { running.stop() }
-        let client = try RawHTTP(port: running.port, timeoutSeconds: 5)
-        try client.send("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx")
-        Thread.sleep(forTimeInterval: 0.3)
+        let client = try RawHTTP(port: running.port, timeoutSeconds: 10)
+        // Answered 2.5 s after it arrived: past the 1 s timeout plus two of the
+        // watch's 250 ms rounds, so a watch that cut handled requests would have.
+        let started = now()
+        try client.send("POST /slower HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx")
         #expect(try client.readResponse().status == 202)
+        #expect(now() - started >= 2.4)
     }
 
     @Test func aBodyExactlyAtTheLimitIsAccepted() throws {

@@ -5,7 +5,7 @@ import HTTPServer
 import Synchronization
 
 /// A small application: `/inline` answers on the event thread, `/deferred` from
-/// another thread after 50 ms, `/slow` after 1 s, `/sync-deferred` defers but
+/// another thread after 50 ms, `/slow` after 1 s, `/slower` after 2.5 s, `/sync-deferred` defers but
 /// completes before `work` returns; every request is recorded.
 final class TestHandler: HTTPHandler {
     let limit: Int
@@ -21,8 +21,8 @@ final class TestHandler: HTTPHandler {
         switch request.path {
         case "/sync-deferred":
             return .deferred { complete in complete(HTTPResponse(status: 503, body: Array(summary.utf8))) }
-        case "/deferred", "/slow":
-            let delay = request.path == "/slow" ? 1.0 : 0.05
+        case "/deferred", "/slow", "/slower":
+            let delay = ["/slow": 1.0, "/slower": 2.5][request.path] ?? 0.05
             return .deferred { complete in
                 DispatchQueue.global().asyncAfter(deadline: .now() + delay) {
                     complete(HTTPResponse(status: 202, headers: [("X-Kind", "deferred")], body: Array(summary.utf8)))
