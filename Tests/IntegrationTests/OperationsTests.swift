@@ -4,12 +4,7 @@ import TestSupport
 
 /// Metrics, auth, graceful shutdown and the served OpenAPI document.
 struct OperationsTests {
-    private func sample(_ metrics: String, _ series: String) -> Double? {
-        for line in metrics.split(separator: "\n") where line.hasPrefix(series + " ") {
-            return Double(line.dropFirst(series.count + 1))
-        }
-        return nil
-    }
+    private func sample(_ metrics: String, _ series: String) -> Double? { PrometheusText.sample(metrics, series) }
 
     @Test func metricsParseAsPrometheusTextAndCountersMove() throws {
         let daemon = try Daemon()
