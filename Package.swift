@@ -146,7 +146,7 @@ let package = Package(
         // What several test targets share: the raw HTTP client and polling helpers.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ModuleStoreTests", dependencies: ["ModuleStore", "PostgresStore", "Hex"], swiftSettings: strict),
+        .testTarget(name: "ModuleStoreTests", dependencies: ["ModuleStore", "PostgresStore", "Hex", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SandboxTests",
             dependencies: ["Sandbox", "CGuestInterrupt", "Hex", "TestSupport", .product(name: "WAT", package: "WasmKit")],

@@ -3,6 +3,7 @@ import ModuleStore
 import PostgresStore
 import Synchronization
 import Testing
+import TestSupport
 import Hex
 
 /// Two PostgresStore instances over one database behave as two replicas.
@@ -10,12 +11,7 @@ import Hex
 struct PostgresReplicaTests {
     /// Polls `condition` for up to `seconds`.
     func eventually(within seconds: Double = 2, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return try condition()
+        try Poll.until(seconds: seconds, every: 0.01, condition)
     }
 
     /// Two stores over one fresh schema: replicas A and B.
