@@ -5,6 +5,7 @@ import Testing
 @testable import HTTPServer
 
 /// The libmicrohttpd server over real loopback sockets.
+@Suite(.timeLimit(.minutes(3)))
 struct HTTPServerTests {
     static func get(_ path: String, host: String = "x") -> String {
         "GET \(path) HTTP/1.1\r\nHost: \(host)\r\n\r\n"

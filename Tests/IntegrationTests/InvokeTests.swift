@@ -37,6 +37,7 @@ private let traps = """
     """
 
 /// Invoking exports: isolation, exact values, every error code of the route.
+@Suite(.timeLimit(.minutes(3)))
 struct InvokeTests {
     let daemon: Daemon
     init() throws { daemon = try Daemon() }

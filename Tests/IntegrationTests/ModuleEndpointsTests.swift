@@ -12,6 +12,7 @@ private func sha256(_ bytes: [UInt8]) -> String {
 }
 
 /// Module upload, describe, list, names and delete over real HTTP.
+@Suite(.timeLimit(.minutes(3)))
 struct ModuleEndpointsTests {
     let daemon: Daemon
     init() throws { daemon = try Daemon() }

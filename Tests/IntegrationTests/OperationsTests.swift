@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 /// Metrics, auth, graceful shutdown and the served OpenAPI document.
+@Suite(.timeLimit(.minutes(3)))
 struct OperationsTests {
     private func sample(_ metrics: String, _ series: String) -> Double? { PrometheusText.sample(metrics, series) }
 

@@ -4,6 +4,7 @@ import Testing
 
 /// Recycled instances must be indistinguishable from fresh ones: the same
 /// sequences of invocations give identical answers with recycling on and off.
+@Suite(.timeLimit(.minutes(3)))
 struct RecyclingEquivalenceTests {
     let recycling: Daemon
     let fresh: Daemon

@@ -2,6 +2,7 @@ import Hex
 import Testing
 
 /// The one hex helper (module ids are its main user).
+@Suite(.timeLimit(.minutes(3)))
 struct HexTests {
     @Test func everyByteEncodesAsTwoLowercaseDigitsAndDecodesBack() {
         let bytes = (0...255).map { UInt8($0) }

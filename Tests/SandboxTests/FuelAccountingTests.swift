@@ -5,6 +5,7 @@ import Testing
 
 /// `fuel_used` belongs to the invocation that reports it, even when recycled
 /// instances move between threads as fast as they can.
+@Suite(.timeLimit(.minutes(3)))
 struct FuelAccountingTests {
     static let twoExports = """
         (module

@@ -6,6 +6,7 @@ import Testing
 @testable import Sandbox
 
 /// The signal that parks a guest's thread while the watchdog empties its fuel.
+@Suite(.timeLimit(.minutes(3)))
 struct GuestInterruptTests {
     /// A slot and a counter shared with the spinning thread.
     final class Spinner: @unchecked Sendable {

@@ -2,6 +2,7 @@ import Testing
 @testable import Sandbox
 
 /// `host.invoke` at the edges: a target that vanishes, a target that exits.
+@Suite(.timeLimit(.minutes(3)))
 struct HostInvokeEdgeTests {
     static let caller = """
         (module

@@ -2,6 +2,7 @@ import Testing
 @testable import Sandbox
 
 /// A request may only lower the configured fuel and timeout.
+@Suite(.timeLimit(.minutes(3)))
 struct LimitsTests {
     static let configured = Limits(fuel: 1_000, timeoutMilliseconds: 500)
 

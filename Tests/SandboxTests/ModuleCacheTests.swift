@@ -4,6 +4,7 @@ import TestSupport
 @testable import Sandbox
 
 /// The compiled-module cache: LRU by bytes, one load per id however many miss at once.
+@Suite(.timeLimit(.minutes(3)))
 struct ModuleCacheTests {
     /// Three distinct small modules of the same size (costBytes = size * 3 + 16 KiB).
     static let modules: [CompiledModule] = ["a", "b", "c", "d"].compactMap {

@@ -4,6 +4,7 @@ import TestSupport
 @testable import Sandbox
 
 /// Admission: `workers` running plus `maxQueue` waiting, then `submit` refuses.
+@Suite(.timeLimit(.minutes(3)))
 struct WorkerPoolTests {
     /// Waits until `condition` holds, polling, for at most `seconds`.
     static func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {

@@ -10,6 +10,7 @@ import Testing
 
 /// The cause of an `internal` answer reaches the log once, with the request
 /// id, and never the client.
+@Suite(.timeLimit(.minutes(3)))
 struct ErrorCauseTests {
     /// A directory store whose module bytes cannot be read (EIO).
     struct UnreadableBytes: ModuleRegistry {

@@ -6,6 +6,7 @@ import Testing
 @testable import Service
 
 /// Every problem code against API.md's table, and the problem+json it becomes.
+@Suite(.timeLimit(.minutes(3)))
 struct ErrorCodeTests {
     /// API.md, "Errors: RFC 9457 problem details", row by row.
     static let apiTable: [(String, Int)] = [

@@ -5,6 +5,7 @@ import Sandbox
 @testable import Service
 
 /// The whole API layer through `WasmhostService.handle(_:)`, no socket.
+@Suite(.timeLimit(.minutes(3)))
 struct ServiceHandleTests {
     static let calc = """
         (module

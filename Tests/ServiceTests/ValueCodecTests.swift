@@ -3,6 +3,7 @@ import Testing
 @testable import Service
 
 /// JSON ⇄ WasmValue by the export's types, as API.md's Values table says.
+@Suite(.timeLimit(.minutes(3)))
 struct ValueCodecTests {
     static func argument(_ json: String, as type: WasmValueType) throws -> WasmValue {
         try ValueCodec.argument(JSONParser.parse(Array(json.utf8)), as: type)

@@ -6,6 +6,7 @@ import Testing
 
 /// config/wasmhost.yaml and the README's key table are copies of
 /// ``ConfigurationKey/all``: they must list the same keys with the same defaults.
+@Suite(.timeLimit(.minutes(3)))
 struct ConfigurationDocsTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

@@ -7,6 +7,7 @@ import Testing
 @testable import wasmhost
 
 /// Start-up configuration: defaults, every key, and the errors that name the key.
+@Suite(.timeLimit(.minutes(3)))
 struct SettingsTests {
     static func settings(_ values: [AbsoluteConfigKey: ConfigValue]) throws -> Settings {
         try Settings(reader: ConfigReader(providers: [InMemoryProvider(values: values)]))
