@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: deps build build-debug run test unit-tests replica-tests cluster cluster-stop spec-tests openapi-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
+.PHONY: component-fixtures component-tests deps build build-debug run test unit-tests replica-tests cluster cluster-stop spec-tests openapi-tests console-tests console-screenshots deploy-check reliability-short bench fuzz fuzz-libfuzzer fuzz-api torture soak reliability-long clean
 
 # Installs libmicrohttpd-dev, libpq-dev (and pkg-config) with apt-get when pkg-config cannot find them,
 # and the pinned Wasmtime C API library (PyPI wheel, sha256-checked) into .deps/wasmtime.
@@ -34,7 +34,7 @@ run: build
 # reliability run (fuzz corpus replay, schemathesis, kill -9 torture, hostile
 # HTTP and guests, a short soak), the web console in headless Chromium, and
 # three replicas sharing a throwaway PostgreSQL (installed from Debian when missing).
-test: deps unit-tests replica-tests spec-tests openapi-tests console-tests deploy-check reliability-short
+test: deps unit-tests component-tests replica-tests spec-tests openapi-tests console-tests deploy-check reliability-short
 
 unit-tests: build-debug
 	@for engine in $(ENGINES); do \
@@ -100,6 +100,16 @@ soak: build-debug
 
 reliability-long: build-debug
 	bash scripts/reliability/run.sh long
+
+# The componentize-py fixture, .build/components/python-app.wasm (about 18 MB, 10 s of CPU);
+# installs the pinned componentize-py into .deps/ when missing; skips when up to date.
+component-fixtures:
+	bash scripts/components/build_componentize_py.sh
+
+# Every component fixture over HTTP against the same calls on the wasmtime Python
+# package (the reference), plus the componentize-py component (built when missing).
+component-tests: build-debug
+	WASMHOST_BIN=$(CURDIR)/.build/debug/wasmhost bash tests/components/run.sh
 
 # Benchmarks (not tests): release build, wrk and an in-process harness.
 bench: deps

@@ -136,6 +136,7 @@ void wasmtime_error_message(const wasmtime_error_t *error, wasm_name_t *message)
 bool wasmtime_error_exit_status(const wasmtime_error_t *error, int *status);
 void wasmtime_error_wasm_trace(const wasmtime_error_t *error, wasm_frame_vec_t *out);
 void wasmtime_error_delete(wasmtime_error_t *error);
+wasmtime_error_t *wasmtime_error_new(const char *message);
 
 // Function types (host function definitions).
 wasm_valtype_t *wasm_valtype_new(wasm_valkind_t kind);

@@ -5,6 +5,31 @@ public protocol ModuleDirectory: Sendable {
     /// `LABEL` of a chain frame: the module's first name in sort order, or the
     /// first 12 characters of its id.
     func label(for id: String) -> String
+    /// The JSON text `args` of the component host interface's `invoke`, converted
+    /// for `export` of `module` by the Service's value rules.
+    func arguments(json: String, for module: CompiledModule, export: String) throws(SandboxError) -> InvocationArguments
+    /// The `results` array of a call made by `invoke`, as JSON text.
+    func resultsJSON(_ results: InvocationValues, for module: CompiledModule, export: String) -> String
+}
+
+/// Arguments of one call: core values, or a component function's values.
+public enum InvocationArguments: Sendable {
+    case core([WasmValue])
+    case component([ComponentValue])
+}
+
+/// Results of one call: core values, or a component function's result.
+public enum InvocationValues: Sendable {
+    case core([WasmValue])
+    case component([ComponentValue])
+}
+
+extension ModuleDirectory {
+    public func arguments(json: String, for module: CompiledModule, export: String) throws(SandboxError) -> InvocationArguments {
+        throw .badArgs("this directory cannot read JSON arguments")
+    }
+
+    public func resultsJSON(_ results: InvocationValues, for module: CompiledModule, export: String) -> String { "[]" }
 }
 
 /// WASI settings of one invocation.
@@ -23,8 +48,15 @@ public struct WASIOptions: Sendable {
 
 /// One invocation to run.
 public struct InvocationRequest: Sendable {
-    /// The export and its arguments, checked against the module's signature.
-    public var call: ExportCall
+    /// The export called.
+    public private(set) var export: String
+    /// A core function's arguments, checked against its signature (``ExportCall``).
+    public private(set) var arguments: [WasmValue]
+    /// The core function's signature; `nil` for a component function.
+    public private(set) var signature: FunctionSignature?
+    /// The arguments of a component function (``arguments`` is then empty); the
+    /// engine checks them against the function's WIT type.
+    public private(set) var componentArguments: [ComponentValue] = []
     public var input: [UInt8]
     public var limits: Limits
     public var wasi: WASIOptions
@@ -32,22 +64,33 @@ public struct InvocationRequest: Sendable {
     /// arrival, so that time spent waiting for a worker counts.
     public var receivedAt: UInt64
 
-    /// Creates a request for a checked call.
+    /// Creates a request for a checked call of a core function.
     public init(
         _ call: ExportCall, input: [UInt8] = [], limits: Limits, wasi: WASIOptions = .init(),
         receivedAt: UInt64 = InvocationRequest.now()
     ) {
-        self.call = call
+        self.export = call.target.export
+        self.arguments = call.arguments
+        self.signature = call.target.signature
         self.input = input
         self.limits = limits
         self.wasi = wasi
         self.receivedAt = receivedAt
     }
 
-    /// The export called.
-    public var export: String { call.target.export }
-    /// Its arguments, one per parameter.
-    public var arguments: [WasmValue] { call.arguments }
+    /// Creates a request for the function `export` of a component.
+    public init(
+        component export: String, arguments: [ComponentValue], input: [UInt8] = [], limits: Limits,
+        wasi: WASIOptions = .init(), receivedAt: UInt64 = InvocationRequest.now()
+    ) {
+        self.export = export
+        self.arguments = []
+        self.componentArguments = arguments
+        self.input = input
+        self.limits = limits
+        self.wasi = wasi
+        self.receivedAt = receivedAt
+    }
 
     /// The monotonic clock the deadline uses, in nanoseconds.
     public static func now() -> UInt64 { Watchdog.now() }
@@ -57,6 +100,8 @@ public struct InvocationRequest: Sendable {
 /// guest did not use the matching interface.
 public struct InvocationResult: Sendable {
     public var results: [WasmValue]
+    /// A component function's result (at most one) with its WIT type, `nil` for core modules.
+    public var componentResults: [TypedComponentValue]? = nil
     public var output: [UInt8]?
     public var logs: [String]?
     public var stdout: [UInt8]?
@@ -77,4 +122,15 @@ public struct InvocationFailure: Error, Sendable {
     public var fuelUsed: UInt64 { partial.fuelUsed }
     public var durationMicroseconds: Int { partial.durationMicroseconds }
     public var crossings: Int { partial.crossings }
+}
+
+/// A component value with the WIT type it has.
+public struct TypedComponentValue: Sendable, Equatable {
+    public let value: ComponentValue
+    public let type: WITType
+
+    public init(value: ComponentValue, type: WITType) {
+        self.value = value
+        self.type = type
+    }
 }

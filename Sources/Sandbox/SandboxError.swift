@@ -15,6 +15,8 @@ public enum SandboxError: Error, Sendable, Equatable {
     case invalidWAT(String)
     /// An import this host does not provide.
     case unknownImport(String)
+    /// A kind of binary this engine cannot run (a component on WasmKit).
+    case unsupportedModule(String)
     /// A provided import used with another type or kind.
     case importTypeMismatch(String)
     /// The module needs more than a configured limit (e.g. initial memory).

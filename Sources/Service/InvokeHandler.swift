@@ -90,13 +90,25 @@ extension WasmhostService {
     private func prepare(
         _ module: CompiledModule, export: String, body: InvokeBody, limits: Limits, receivedAt: UInt64
     ) throws(APIError) -> InvocationRequest {
-        let call = try callable(module, export: export).call(with: body.args)
         var wasi = body.wasi
         if wasi.args == nil { wasi.args = [export] }
+        if let component = module.component {
+            var arguments: [ComponentValue] = []
+            // Without a callable function of that name the Sandbox names the error.
+            if let function = component.function(named: export), function.notCallableReason == nil {
+                arguments = try WITCodec.arguments(body.arguments, for: function, in: component)
+            }
+            return InvocationRequest(
+                component: export, arguments: arguments, input: body.input, limits: limits, wasi: wasi, receivedAt: receivedAt)
+        }
+        if body.namedArgs != nil {
+            throw APIError(.badRequest, "args must be an array for a core module's function (an object names the parameters of a component function)")
+        }
+        let call = try callable(module, export: export).call(with: body.args)
         return InvocationRequest(call, input: body.input, limits: limits, wasi: wasi, receivedAt: receivedAt)
     }
 
-    /// The export `export` of `module` as a call can name it.
+    /// The function export `export` of a core module as a call can name it.
     /// - Throws: `export_not_found` (naming the function exports) or `not_a_function`.
     func callable(_ module: CompiledModule, export: String) throws(APIError) -> any CallArguments {
         do throws(SandboxError) {

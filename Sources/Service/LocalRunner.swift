@@ -45,6 +45,36 @@ public struct LocalRunner {
         body.args = arguments.map { word in (try? JSONParser.parse(Array(word.utf8))) ?? .string(word) }
         body.input = input
         body.wasi = wasi ?? WASIOptions(args: [export])
+        return run(id: id, export: export, body: body)
+    }
+
+    /// Invokes `export` with `args` given as JSON text: an array, or (components)
+    /// an object keyed by parameter name.
+    public func invoke(id: String, export: String, argumentsJSON: String, input: [UInt8] = []) -> LocalAnswer {
+        var body = InvokeBody()
+        do throws(APIError) {
+            body = try InvokeBody(Array("{\"args\":\(argumentsJSON)}".utf8))
+        } catch {
+            return LocalAnswer(response: APIError(.badArgs, "--args-json: \(error.detail)").response, streams: nil)
+        }
+        body.input = input
+        body.wasi = WASIOptions(args: [export])
+        return run(id: id, export: export, body: body)
+    }
+
+    /// `NAME(ARGS…)` in WAVE, as `wasmtime run --invoke` takes it, for a component:
+    /// the function's name and its arguments as JSON words; `nil` for a core module.
+    public func waveCall(id: String, _ text: String) throws(APIError) -> (export: String, arguments: [String])? {
+        guard let component = try service.directory.compiledForRequest(id: id).component else { return nil }
+        do {
+            let call = try WAVE.call(text, in: component)
+            return (call.export, call.args.map { String(decoding: JSONWriter.encode($0), as: UTF8.self) })
+        } catch {
+            throw APIError(.badArgs, "--invoke: \(error.message)")
+        }
+    }
+
+    private func run(id: String, export: String, body: InvokeBody) -> LocalAnswer {
         let limits = service.configuration.sandbox.limits
         let answer = service.onWorkerWaiting { [service, body] () -> LocalAnswer in
             let exchange = Exchange(request: HTTPRequest(method: "POST", path: "/local"))

@@ -25,7 +25,7 @@ extension WasmhostService {
             failure.cause = "compiling an upload: \(error)"
             throw failure
         }
-        let description = DescriptionJSON.stored(module.description)
+        let description = DescriptionJSON.stored(module)
         let stored: PutResult
         do { stored = try store.put(binary, name: upload.name, description: description) } catch { throw APIError(error) }
         cache.insert(module)
@@ -63,7 +63,7 @@ extension WasmhostService {
                 // A module stored without a description (in PostgreSQL before schema
                 // version 2): made from the compiled module, only ever here, on the control pool.
                 guard let stored = record.description ?? (try? directory.compiled(id: record.id)).map({
-                    DescriptionJSON.stored($0.description)
+                    DescriptionJSON.stored($0)
                 }) else { continue }
                 if written > 0 { writer.writeRaw([UInt8(ascii: ",")]) }
                 DescriptionJSON.write(record, stored: stored, into: &writer)
@@ -89,7 +89,7 @@ extension WasmhostService {
             if let stored = record.description, (try? JSONParser.parse(stored)) != nil { continue }
             do {
                 let module = try directory.compiled(id: record.id)
-                try directoryStore.attachDescription(DescriptionJSON.stored(module.description), to: record.id)
+                try directoryStore.attachDescription(DescriptionJSON.stored(module), to: record.id)
                 logger.info("stored the description of a module", metadata: ["module_id": "\(record.id)"])
             } catch {
                 logger.error("cannot describe a stored module", metadata: ["module_id": "\(record.id)", "error": "\(error)"])

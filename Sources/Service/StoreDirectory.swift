@@ -45,3 +45,48 @@ struct StoreDirectory: ModuleDirectory {
         ((try? store.resolve(id)) ?? nil)?.names.first ?? String(id.prefix(12))
     }
 }
+
+extension StoreDirectory {
+    /// The JSON `args` text of the component host interface's `invoke`, by the
+    /// same rules as an HTTP invoke of `export`.
+    func arguments(json: String, for module: CompiledModule, export: String) throws(SandboxError) -> InvocationArguments {
+        let parsed: JSONValue
+        do { parsed = try JSONParser.parse(Array(json.utf8)) } catch {
+            throw .badArgs("args-json is not valid JSON: \(error.message)")
+        }
+        let body: InvokeBody.Arguments
+        switch parsed {
+        case .array(let values): body = .positional(values)
+        case .object(let members): body = .named(members)
+        default: throw .badArgs("args-json must be a JSON array or object, got \(parsed.typeName)")
+        }
+        do throws(APIError) {
+            if let component = module.component {
+                guard let function = component.function(named: export) else {
+                    throw APIError(SandboxError.exportNotFound(name: export, functions: component.functionNames))
+                }
+                return .component(try WITCodec.arguments(body, for: function, in: component))
+            }
+            let target: CallTarget
+            do throws(SandboxError) { target = try CallTarget(export: export, in: module.description) } catch { throw APIError(error) }
+            guard case .positional(let values) = body else {
+                throw APIError(.badArgs, "args-json must be an array for a core module's function")
+            }
+            return .core(try ValueCodec.call(values, for: target).arguments)
+        } catch {
+            throw .badArgs(error.detail)
+        }
+    }
+
+    /// The `results` array of a call `invoke` made, as JSON text.
+    func resultsJSON(_ results: InvocationValues, for module: CompiledModule, export: String) -> String {
+        let values: [JSONValue]
+        switch results {
+        case .core(let core): values = core.map(ValueCodec.result)
+        case .component(let component):
+            let type = module.component?.function(named: export)?.result
+            values = zip(component, [type].compactMap { $0 }).map { WITCodec.json($0, as: $1) }
+        }
+        return String(decoding: JSONWriter.encode(.array(values)), as: UTF8.self)
+    }
+}

@@ -174,6 +174,7 @@ func problem(_ error: SandboxError) -> (code: String, detail: String) {
     switch error {
     case .invalidModule(let detail): ("invalid_module", detail)
     case .invalidWAT(let detail): ("invalid_wat", detail)
+    case .unsupportedModule(let detail): ("unsupported_module", detail)
     case .unknownImport(let detail): ("unknown_import", detail)
     case .importTypeMismatch(let detail): ("import_type_mismatch", detail)
     case .limitExceeded(let detail): ("limit_exceeded", detail)

@@ -17,6 +17,9 @@ struct RunCommand: ParsableCommand {
             wasmhost run [OPTIONS] --invoke EXPORT FILE [ARGS...]
               calls one function and prints the JSON answer; ARGS use the API's value syntax \
             (1, -0.0, nan, inf, 0x10, '{"bits":"0x7fc00001"}'). Exits 0 when the call succeeded, 1 when not.
+            wasmhost run [OPTIONS] --invoke 'greet("world")' COMPONENT
+              calls a component function written in WAVE, as wasmtime run --invoke takes it; \
+            --args-json '["world"]' (or '{"name":"world"}') gives the arguments as the API's JSON instead.
             Options go before FILE: every word after FILE belongs to the guest, as with wasmtime run.
             A local run has no fuel, deadline or memory limit unless you set one.
             """)
@@ -28,6 +31,11 @@ struct RunCommand: ParsableCommand {
         "Give the guest an environment variable: K=V, or K for this process's value of K. "
             + "Repeatable; the guest sees no other variables.", valueName: "K=V"))
     var env: [String] = []
+
+    @Option(name: .customLong("args-json"), help: ArgumentHelp(
+        "With --invoke: the arguments as the API's JSON, an array or (components) an object keyed by parameter name.",
+        valueName: "JSON"))
+    var argumentsJSON: String?
 
     @Option(help: "Text for host.input_size / host.input_read.")
     var input: String?
@@ -68,8 +76,15 @@ struct RunCommand: ParsableCommand {
         let module = try ModuleFile.load(file, configuration: localConfiguration)
         defer { module.runner.close() }
         if let invoke {
-            let answer = module.runner.invoke(
-                id: module.id, export: invoke, arguments: arguments, input: Array((input ?? "").utf8))
+            let input = Array((input ?? "").utf8)
+            let answer: LocalAnswer
+            if let argumentsJSON {
+                answer = module.runner.invoke(id: module.id, export: invoke, argumentsJSON: argumentsJSON, input: input)
+            } else if invoke.contains("("), let call = try waveCall(module, invoke) {
+                answer = module.runner.invoke(id: module.id, export: call.export, arguments: call.arguments, input: input)
+            } else {
+                answer = module.runner.invoke(id: module.id, export: invoke, arguments: arguments, input: input)
+            }
             ModuleFile.print(answer.response)
             if answer.response.status >= 300 { throw ExitCode(1) }
             return
@@ -86,6 +101,14 @@ struct RunCommand: ParsableCommand {
         }
         guard answer.response.status < 300 else { throw ExitCode(failureStatus(answer)) }
         throw ExitCode(answer.streams?.exitCode ?? 0)
+    }
+
+    /// A component call written in WAVE (`greet("world")`); `nil` for a core module.
+    private func waveCall(_ module: ModuleFile.Loaded, _ text: String) throws -> (export: String, arguments: [String])? {
+        do { return try module.runner.waveCall(id: module.id, text) } catch {
+            ModuleFile.print(error.response)
+            throw ExitCode(1)
+        }
     }
 
     /// The limits a local run applies: the user's, else none.

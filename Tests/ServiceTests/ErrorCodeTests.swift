@@ -15,7 +15,7 @@ struct ErrorCodeTests {
         ("not_found", 404), ("module_not_found", 404), ("export_not_found", 404),
         ("method_not_allowed", 405),
         ("too_large", 413),
-        ("invalid_module", 422), ("invalid_wat", 422), ("unknown_import", 422), ("import_type_mismatch", 422),
+        ("invalid_module", 422), ("invalid_wat", 422), ("unsupported_module", 422), ("unknown_import", 422), ("import_type_mismatch", 422),
         ("limit_exceeded", 422), ("trap", 422), ("fuel_exhausted", 422),
         ("overloaded", 503), ("not_ready", 503), ("storage_unavailable", 503),
         ("timeout", 504),

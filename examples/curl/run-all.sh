@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every example script against WASMHOST_URL in order: health, upload add.wat as
-# calc (raw bytes, then as a form and with PUT), list, describe, invoke calc.add(1, 2), the reentrancy guard, a WASI program,
+# calc (raw bytes, then as a form and with PUT), list, describe, invoke calc.add(1, 2), the reentrancy guard, a WASI program, a component with JSON and a WASI 0.2 command,
 # metrics, the OpenAPI documents (the service's and calc's), then deletes calc, pingpong and argsenv. Stops at the first failure.
 # Usage: run-all.sh      (WASMHOST_URL, WASMHOST_TOKEN as in _common.sh)
 set -euo pipefail
@@ -22,6 +22,7 @@ step describe.sh calc
 step invoke.sh calc add '{"args":[1,2]}'
 step reentrancy.sh
 step wasi.sh
+step component.sh
 step metrics.sh
 step openapi.sh
 step openapi.sh calc

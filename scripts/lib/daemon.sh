@@ -6,6 +6,9 @@
 #       with the given settings. stdout goes to WORK/stdout, stderr to
 #       $DAEMON_STDERR (default WORK/daemon.log). Sets WASMHOST_PID, WASMHOST_PORT
 #       and WASMHOST_BASE; exits 1, naming LABEL, if it dies or names no port in 30 s.
+#   wasmhost_stop_on_exit WORK [KEEP]
+#       On exit (or INT/TERM), stops the daemon started by wasmhost_start and removes
+#       WORK unless KEEP is non-empty.
 #   wasmhost_upload_examples BASE FILE:NAME ...
 #       Uploads examples/modules/FILE.wat under NAME.
 
@@ -26,6 +29,17 @@ wasmhost_start() {
   done
   [ -n "$WASMHOST_PORT" ] || { echo "$label: daemon did not report its port"; exit 1; }
   WASMHOST_BASE="http://127.0.0.1:$WASMHOST_PORT"
+}
+
+wasmhost_stop_on_exit() {
+  WASMHOST_WORK=$1 WASMHOST_KEEP=${2:-}
+  trap wasmhost_stop EXIT INT TERM
+}
+
+wasmhost_stop() {
+  if [ -n "${WASMHOST_PID:-}" ] && kill -0 "$WASMHOST_PID" 2>/dev/null; then kill "$WASMHOST_PID" 2>/dev/null || true; fi
+  wait 2>/dev/null || true
+  [ -n "$WASMHOST_KEEP" ] || rm -rf "$WASMHOST_WORK"
 }
 
 wasmhost_upload_examples() {

@@ -49,4 +49,10 @@ wasmhost_upload_examples "$WASMHOST_BASE" "${modules[@]}"
 
 names=()
 for module in "${modules[@]}"; do names+=("${module##*:}"); done
+# Components (the daemon runs the default engine, Wasmtime): WIT-typed documents.
+for component in scalars compound variants; do
+  curl -fsS -o /dev/null -X PUT --data-binary "@$REPO/Tests/Fixtures/components/$component.wat" \
+    "$WASMHOST_BASE/v1/modules/$component"
+  names+=("$component")
+done
 python3 "$HERE/check_openapi.py" "$WASMHOST_BASE" "$WORK" "${names[@]}"

@@ -4,13 +4,16 @@ public struct Invoker: Sendable {
     private let wasmKit: WasmKitInvoker
     #if WASMHOST_WASMTIME
     private let wasmtime: WasmtimeInvoker
+    private let components: WasmtimeComponentInvoker
     #endif
 
     /// Creates an invoker for `configuration.engine`.
     public init(configuration: SandboxConfiguration) {
         wasmKit = WasmKitInvoker(configuration: configuration)
         #if WASMHOST_WASMTIME
-        wasmtime = WasmtimeInvoker(stackReserve: configuration.nativeStackReserveBytes + configuration.maxWasmStackBytes)
+        let stackReserve = configuration.nativeStackReserveBytes + configuration.maxWasmStackBytes
+        wasmtime = WasmtimeInvoker(stackReserve: stackReserve)
+        components = WasmtimeComponentInvoker(stackReserve: stackReserve)
         #endif
     }
 
@@ -27,6 +30,8 @@ public struct Invoker: Sendable {
         #if WASMHOST_WASMTIME
         case .wasmtime(let code):
             return wasmtime.run(request, module: module, code: code, directory: directory)
+        case .wasmtimeComponent(let code):
+            return components.run(request, module: module, code: code, directory: directory)
         #endif
         }
     }

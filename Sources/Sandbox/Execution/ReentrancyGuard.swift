@@ -5,6 +5,15 @@ struct Frame: Hashable {
     let moduleID: String
     let export: String
     let arguments: [WasmValue]
+    /// A component entry's arguments (``arguments`` is then empty).
+    var componentArguments: [ComponentValue] = []
+
+    /// `ARGS` of the chain's `LABEL.EXPORT(ARGS)`.
+    var argumentsLabel: String {
+        componentArguments.isEmpty
+            ? arguments.map(\.label).joined(separator: ", ")
+            : componentArguments.map(\.label).joined(separator: ", ")
+    }
 }
 
 /// The chain of guest entries of one invocation: the root call, then every
@@ -32,7 +41,9 @@ struct ReentrancyGuard {
 
     /// Pushes `frame`, or throws when entering it would be a loop.
     /// - Parameter label: names a module id for the chain (first name or short id).
-    mutating func enter(_ frame: Frame, label: (String) -> String) throws(ReentrancyTrip) {
+    /// - Parameter exclusive: the frame's module is a component, whose one instance
+    ///   cannot be entered again while it runs: any frame of it on the chain is a repeat.
+    mutating func enter(_ frame: Frame, exclusive: Bool = false, label: (String) -> String) throws(ReentrancyTrip) {
         if chain.isEmpty && maxDepth >= 1 && stack.hasRoom() {
             // The root: there is nothing on the chain it could repeat.
             chain.append(frame)
@@ -44,7 +55,7 @@ struct ReentrancyGuard {
             tracking = true
         }
         let reason: LoopReason?
-        if onChain.contains(frame) {
+        if onChain.contains(frame) || (exclusive && chain.contains { $0.moduleID == frame.moduleID }) {
             reason = .repeatedFrame
         } else if chain.count + 1 > maxDepth || !stack.hasRoom() {
             reason = .depth
@@ -53,7 +64,7 @@ struct ReentrancyGuard {
         }
         if let reason {
             let labels = (chain + [frame]).map { frame in
-                "\(label(frame.moduleID)).\(frame.export)(\(frame.arguments.map(\.label).joined(separator: ", ")))"
+                "\(label(frame.moduleID)).\(frame.export)(\(frame.argumentsLabel))"
             }
             throw ReentrancyTrip(reason: reason, chain: labels)
         }

@@ -7,6 +7,8 @@ enum EngineCode: Sendable {
     #if WASMHOST_WASMTIME
     /// Compiled by Cranelift, with its imports resolved (`instance_pre`).
     case wasmtime(WasmtimeModule)
+    /// A component compiled by Cranelift, linked per invocation.
+    case wasmtimeComponent(WasmtimeComponent)
     #endif
 }
 
@@ -17,8 +19,10 @@ public struct CompiledModule: Sendable {
     public let id: String
     /// Size of the binary in bytes.
     public let size: Int
-    /// Exports and imports with their types.
+    /// Exports and imports with their types (empty for a component).
     public let description: ModuleDescription
+    /// A component's functions with WIT types; `nil` for a core module.
+    public internal(set) var component: ComponentDescription? = nil
     /// True when the module imports WASI preview 1.
     public let usesWASI: Bool
     /// True when the module imports `host.invoke`: a call may load another
@@ -65,7 +69,7 @@ public struct CompiledModule: Sendable {
         case .wasmKit: return 0
         #if WASMHOST_WASMTIME
         // Cranelift's machine code is typically several times the binary.
-        case .wasmtime: return size * 6
+        case .wasmtime, .wasmtimeComponent: return size * 6
         #endif
         }
     }

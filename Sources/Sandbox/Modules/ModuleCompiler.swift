@@ -40,6 +40,7 @@ public struct ModuleCompiler: Sendable {
         guard let text = String(validating: upload, as: UTF8.self) else {
             throw .invalidModule("neither a WebAssembly binary (no \\0asm header) nor UTF-8 WAT text")
         }
+        if Self.isComponentText(text) { return try assembleComponent(text) }
         do {
             // Keep the name section, so that backtraces show the WAT's function names.
             return try wat2wasm(text, features: SandboxConfiguration.features, options: EncodeOptions(nameSection: true))
@@ -50,6 +51,7 @@ public struct ModuleCompiler: Sendable {
 
     /// Parses, checks imports and limits, and validates every function body.
     public func compile(binary: [UInt8], id: String) throws(SandboxError) -> CompiledModule {
+        if Self.isComponent(binary) { return try compileComponent(binary, id: id) }
         let module: Module
         let info: ModuleInfo
         let executable: [UInt8]

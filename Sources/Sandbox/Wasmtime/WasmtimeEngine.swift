@@ -14,6 +14,8 @@ final class WasmtimeEngine: @unchecked Sendable {
     // thread-safe by Wasmtime; the ticker has its own lock.
     let engine: OpaquePointer
     let linker: OpaquePointer
+    /// Links components: WASI 0.2 and the host interface (``ComponentHostFunctions``).
+    let componentLinker: OpaquePointer
     let ticker: EpochTicker
     let settings: Settings
 
@@ -89,6 +91,7 @@ final class WasmtimeEngine: @unchecked Sendable {
         wasmtime_config_wasm_function_references_set(config, false)
         wasmtime_config_wasm_custom_page_sizes_set(config, false)
         wasmtime_config_wasm_stack_switching_set(config, false)
+        wasmtime_config_wasm_component_model_set(config, true)
         // Memories never move and never outgrow the limit: reserve just the limit
         // (the default reserves 4 GiB + guard per memory, ~3.9 TiB for the pool).
         let reservation = UInt64(settings.maxMemoryBytes)
@@ -119,6 +122,7 @@ final class WasmtimeEngine: @unchecked Sendable {
         }
         self.engine = engine
         self.linker = linker
+        componentLinker = try Self.makeComponentLinker(engine)
         ticker = EpochTicker(engine: engine)
         try WasmtimeHostFunctions.define(in: linker)
         if let error = wasmtime_linker_define_wasi(linker) {
@@ -251,11 +255,12 @@ enum WasmtimeBytes {
         }
     }
 
-    /// A byte vector as text, without a trailing NUL (wasm_trap_message counts one).
-    static func string(_ vector: wasm_byte_vec_t) -> String {
+    /// A byte vector as text, without a trailing NUL (wasm_trap_message counts
+    /// one) unless `keepingNUL` (component strings may end in one).
+    static func string(_ vector: wasm_byte_vec_t, keepingNUL: Bool = false) -> String {
         guard let data = vector.data, vector.size > 0 else { return "" }
         var count = vector.size
-        if data[count - 1] == 0 { count -= 1 }
+        if !keepingNUL && data[count - 1] == 0 { count -= 1 }
         return String(decoding: UnsafeBufferPointer(start: data, count: count), as: UTF8.self)
     }
 }

@@ -98,6 +98,9 @@ extension WasmtimeInvocation {
             // A module deleted between the lookup of its name and the read of its
             // bytes is missing too: a trap, like any failure inside a host call.
             guard let target = try Self.storedModule(ref, in: directory) else { throw HostTrap("host.invoke: no module '\(ref)'") }
+            if case .wasmtimeComponent(let code) = target.code {
+                return try invokeComponentFromCore(target, code: code, export: export, argument: arguments[4], caller: context)
+            }
             var instance = try self.target(for: target, caller: context)
             var item = wasmtime_extern_t()
             let found = WasmtimeBytes.withName(export) {
@@ -114,7 +117,7 @@ extension WasmtimeInvocation {
 
     /// The module `ref` names, or nil when there is none (also when it was
     /// deleted after its name was looked up); other failures propagate.
-    private static func storedModule(_ ref: String, in directory: any ModuleDirectory) throws(SandboxError) -> CompiledModule? {
+    static func storedModule(_ ref: String, in directory: any ModuleDirectory) throws(SandboxError) -> CompiledModule? {
         do {
             return try directory.compiledModule(for: ref)
         } catch {
@@ -126,7 +129,7 @@ extension WasmtimeInvocation {
     /// The instance `host.invoke` calls: the invoked module's own instance, or
     /// one per other module in a store of its own, created on first use with the
     /// fuel the caller has left (its start function runs on the invocation's budget).
-    private func target(for module: CompiledModule, caller: OpaquePointer) throws -> WasmtimeTarget {
+    func target(for module: CompiledModule, caller: OpaquePointer) throws -> WasmtimeTarget {
         if let existing = targets[module.id] { return existing }
         guard case .wasmtime(let code) = module.code else { throw HostTrap("host.invoke: module built for another engine") }
         let remaining = Self.fuel(of: caller)

@@ -47,6 +47,8 @@ final class WasmtimeInvocation {
     var reentrancy: ReentrancyGuard
     /// The instance of each module this invocation runs, by module id.
     var targets: [String: WasmtimeTarget] = [:]
+    /// The instance of each component the invocation runs, by module id.
+    var components: [String: WasmtimeComponentTarget] = [:]
     private var stores: [OpaquePointer] = []
     private var storeData: [WasmtimeStoreData] = []
     /// The first error a host function raised; it wins over the trap that carried it out.
@@ -76,6 +78,21 @@ final class WasmtimeInvocation {
     func instantiate(_ module: CompiledModule, code: WasmtimeModule, fuel: UInt64) throws(SandboxError) -> WasmtimeTarget {
         try ModuleCompiler.checkInitialSizes(module.info, limits: limits)
         guard code.engine === engine else { throw .internal("module compiled by another engine") }
+        let context = try newStore(for: module, fuel: fuel, wasi: module.usesWASI)
+        var instance = wasmtime_instance_t()
+        var trap: OpaquePointer?
+        let error = wasmtime_instance_pre_instantiate(code.pre, context, &instance, &trap)
+        if let failure = failure(error: error, trap: trap) {
+            if case .exited(let code) = failure { throw .internal("proc_exit(\(code)) during instantiation") }
+            if case .failed(let error) = failure { throw error }
+        }
+        return WasmtimeTarget(context: context, instance: instance, module: module)
+    }
+
+    /// A new store of this invocation for `module`: the memory and table limiter,
+    /// `fuel`, the epoch deadline and, when `wasi`, a WASI context on the
+    /// invocation's streams. Deleted by ``close()``.
+    func newStore(for module: CompiledModule, fuel: UInt64, wasi: Bool) throws(SandboxError) -> OpaquePointer {
         let data = WasmtimeStoreData(invocation: self, module: module)
         guard let store = wasmtime_store_new(engine.engine, Unmanaged.passUnretained(data).toOpaque(), nil),
             let context = wasmtime_store_context(store)
@@ -87,21 +104,14 @@ final class WasmtimeInvocation {
         // instantiating, since a start function runs there.
         if let error = wasmtime_context_set_fuel(context, fuel) { throw .internal(WasmtimeError.take(error)) }
         wasmtime_context_set_epoch_deadline(context, EpochTicker.ticks(until: deadline, now: Watchdog.now()))
-        if module.usesWASI {
+        if wasi {
             usesWASI = true
             guard let wasi = WasmtimeWASI.configuration(request.wasi, stdout: stdout, stderr: stderr) else {
                 throw .internal("wasi_config_new failed")
             }
             if let error = wasmtime_context_set_wasi(context, wasi) { throw .internal(WasmtimeError.take(error)) }
         }
-        var instance = wasmtime_instance_t()
-        var trap: OpaquePointer?
-        let error = wasmtime_instance_pre_instantiate(code.pre, context, &instance, &trap)
-        if let failure = failure(error: error, trap: trap) {
-            if case .exited(let code) = failure { throw .internal("proc_exit(\(code)) during instantiation") }
-            if case .failed(let error) = failure { throw error }
-        }
-        return WasmtimeTarget(context: context, instance: instance, module: module)
+        return context
     }
 
     /// How a Wasmtime call ended when it did not return.
@@ -174,6 +184,7 @@ final class WasmtimeInvocation {
         stores = []
         storeData = []
         targets = [:]
+        components = [:]
     }
 }
 #endif

@@ -25,9 +25,11 @@ struct WasmtimeInvoker: Sendable {
         let micros = Int((Watchdog.now() - request.receivedAt) / 1000)
         switch outcome {
         case .success(let values):
-            return .success(result(values, invocation: invocation, module: module, fuelUsed: fuelUsed, micros: micros))
+            var answer = invocation.result(usesWASI: module.usesWASI, fuelUsed: fuelUsed, micros: micros)
+            answer.results = values
+            return .success(answer)
         case .failure(let error):
-            var partial = result([], invocation: invocation, module: module, fuelUsed: fuelUsed, micros: micros)
+            var partial = invocation.result(usesWASI: module.usesWASI, fuelUsed: fuelUsed, micros: micros)
             partial.exitCode = nil
             return .failure(InvocationFailure(error: error, partial: partial))
         }
@@ -50,7 +52,7 @@ struct WasmtimeInvoker: Sendable {
             }
             var function = item.of.func
             let frame = Frame(moduleID: module.id, export: request.export, arguments: request.arguments)
-            return .success(try invocation.enter(&function, context: root.context, frame: frame, resultCount: request.call.target.signature.results.count))
+            return .success(try invocation.enter(&function, context: root.context, frame: frame, resultCount: request.signature?.results.count ?? 0))
         } catch let exit as WasmtimeExit {
             invocation.exitCode = exit.code
             return .success([])
@@ -58,26 +60,27 @@ struct WasmtimeInvoker: Sendable {
             return .failure(WasmtimeInvocation.map(error, limits: request.limits))
         }
     }
+}
 
-    private func result(
-        _ values: [WasmValue], invocation: WasmtimeInvocation, module: CompiledModule, fuelUsed: UInt64, micros: Int
-    ) -> InvocationResult {
-        let streams = invocation.streams
-        let stdout = invocation.stdout.captured
-        let stderr = invocation.stderr.captured
-        let usesWASI = module.usesWASI || invocation.usesWASI
+extension WasmtimeInvocation {
+    /// What the invocation produced besides its results. WASI streams and the exit
+    /// code are there when the root (`usesWASI`) or a module it called used WASI.
+    func result(usesWASI rootUsesWASI: Bool, fuelUsed: UInt64, micros: Int) -> InvocationResult {
+        let stdout = self.stdout.captured
+        let stderr = self.stderr.captured
+        let usesWASI = rootUsesWASI || self.usesWASI
         var truncated = streams.truncatedStreams
         if stdout.truncated { truncated.append("stdout") }
         if stderr.truncated { truncated.append("stderr") }
         return InvocationResult(
-            results: values,
+            results: [],
             output: streams.output.used ? streams.output.bytes : nil,
             logs: streams.logsUsed ? streams.logs : nil,
             stdout: usesWASI ? stdout.bytes : nil,
             stderr: usesWASI ? stderr.bytes : nil,
-            exitCode: usesWASI ? invocation.exitCode : nil,
+            exitCode: usesWASI ? exitCode : nil,
             truncated: truncated,
-            fuelUsed: fuelUsed, durationMicroseconds: micros, crossings: invocation.reentrancy.crossings)
+            fuelUsed: fuelUsed, durationMicroseconds: micros, crossings: reentrancy.crossings)
     }
 }
 #endif

@@ -44,6 +44,7 @@ extension APIError {
         switch error {
         case .invalidModule(let detail): self.init(.invalidModule, detail)
         case .invalidWAT(let detail): self.init(.invalidWAT, detail)
+        case .unsupportedModule(let detail): self.init(.unsupportedModule, detail)
         case .unknownImport(let detail): self.init(.unknownImport, detail)
         case .importTypeMismatch(let detail): self.init(.importTypeMismatch, detail)
         case .limitExceeded(let detail): self.init(.limitExceeded, detail)

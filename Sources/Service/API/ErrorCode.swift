@@ -13,6 +13,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case tooLarge = "too_large"
     case invalidModule = "invalid_module"
     case invalidWAT = "invalid_wat"
+    case unsupportedModule = "unsupported_module"
     case unknownImport = "unknown_import"
     case importTypeMismatch = "import_type_mismatch"
     case limitExceeded = "limit_exceeded"
@@ -34,7 +35,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .notFound, .moduleNotFound, .exportNotFound: 404
         case .methodNotAllowed: 405
         case .tooLarge: 413
-        case .invalidModule, .invalidWAT, .unknownImport, .importTypeMismatch, .limitExceeded, .trap,
+        case .invalidModule, .invalidWAT, .unsupportedModule, .unknownImport, .importTypeMismatch, .limitExceeded, .trap,
             .fuelExhausted:
             422
         case .overloaded, .notReady, .storageUnavailable: 503
@@ -60,6 +61,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .tooLarge: "Body too large"
         case .invalidModule: "Invalid module"
         case .invalidWAT: "Invalid WebAssembly text"
+        case .unsupportedModule: "Unsupported module"
         case .unknownImport: "Unknown import"
         case .importTypeMismatch: "Import type mismatch"
         case .limitExceeded: "Limit exceeded"

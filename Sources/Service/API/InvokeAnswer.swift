@@ -5,7 +5,9 @@ import Sandbox
 /// The `200` body of an invocation.
 enum InvokeAnswer {
     static func json(_ result: InvocationResult) -> JSONValue {
-        var members: [(String, JSONValue)] = [("results", .array(result.results.map(ValueCodec.result)))]
+        let results = result.componentResults.map { $0.map { WITCodec.json($0.value, as: $0.type) } }
+            ?? result.results.map(ValueCodec.result)
+        var members: [(String, JSONValue)] = [("results", .array(results))]
         members += streams(of: result)
         members.append(("fuel_used", .number(String(result.fuelUsed))))
         members.append(("duration_us", .number(String(result.durationMicroseconds))))
@@ -38,13 +40,11 @@ enum InvokeAnswer {
 /// is the record's own members followed by those stored bytes (``write(_:into:)``),
 /// so describing never parses or compiles a module.
 enum DescriptionJSON {
-    static func json(_ description: ModuleDescription, id: String, names: [String], size: Int, createdAt: Date) -> JSONValue {
-        .object(head(id: id, names: names, size: size, createdAt: createdAt) + members(description) + tail(id: id))
-    }
-
-    /// The stored part of a description: a JSON object with `exports` and `imports`.
-    static func stored(_ description: ModuleDescription) -> [UInt8] {
-        JSONWriter.encode(.object(members(description)))
+    /// The stored part of a description: a JSON object with `kind`, `exports`
+    /// and `imports` (and for a component `types` and `wit`).
+    static func stored(_ module: CompiledModule) -> [UInt8] {
+        if let component = module.component { return JSONWriter.encode(.object(ComponentDescriptionJSON.members(component))) }
+        return JSONWriter.encode(.object([("kind", .string("module"))] + members(module.description)))
     }
 
     /// Writes the description of `record`: its id, names, size and creation time,
@@ -58,6 +58,8 @@ enum DescriptionJSON {
         }
         head[head.count - 1] = UInt8(ascii: ",")
         writer.writeRaw(head)
+        // Descriptions stored before `kind` existed are core modules.
+        if !stored.starts(with: Array(#"{"kind":"#.utf8)) { writer.writeRaw(Array(#""kind":"module","#.utf8)) }
         // …then its members after the record's, and the members that depend on the id last.
         writer.writeRaw(stored[1..<(stored.count - 1)])
         var tail = JSONWriter.encode(.object(tail(id: record.id)))

@@ -3,7 +3,15 @@ import Sandbox
 
 /// The body of `POST /v1/modules/{ref}/invoke/{export}`, checked member by member.
 struct InvokeBody {
+    /// `args` as an array in parameter order, or (components only) an object keyed by parameter name.
+    enum Arguments {
+        case positional([JSONValue])
+        case named([(String, JSONValue)])
+    }
+
     var args: [JSONValue] = []
+    /// `args` given as an object.
+    var namedArgs: [(String, JSONValue)]?
     var input: [UInt8] = []
     var fuel: UInt64?
     var timeoutMilliseconds: Int?
@@ -22,8 +30,11 @@ struct InvokeBody {
         for (name, value) in members {
             switch name {
             case "args":
-                guard case .array(let values) = value else { throw Self.wrongType("args", "an array", value) }
-                args = values
+                switch value {
+                case .array(let values): args = values
+                case .object(let members): namedArgs = members
+                default: throw Self.wrongType("args", "an array", value)
+                }
             case "input", "input_base64":
                 guard case .string(let text) = value else { throw Self.wrongType(name, "a string", value) }
                 guard !sawInput else { throw APIError(.badRequest, "give either input or input_base64, not both") }
@@ -45,6 +56,9 @@ struct InvokeBody {
             }
         }
     }
+
+    /// The arguments as given.
+    var arguments: Arguments { namedArgs.map(Arguments.named) ?? .positional(args) }
 
     static func wrongType(_ name: String, _ expected: String, _ value: JSONValue) -> APIError {
         APIError(.badRequest, "\(name) must be \(expected), got \(value.typeName)")

@@ -144,27 +144,34 @@ public struct JSONParser {
 
     private mutating func string() throws(Failure) -> String {
         position += 1
-        var scalars = String.UnicodeScalarView()
+        let start = position
+        // Escapes are decoded into UTF-8 bytes; the text is validated and made once, at the end.
+        var decoded: [UInt8]?
         var runStart = position
-        func flush(_ end: Int) throws(Failure) {
-            guard runStart < end else { return }
-            guard let text = String(validating: bytes[runStart..<end], as: UTF8.self) else {
-                throw fail("invalid UTF-8 in a string")
-            }
-            scalars.append(contentsOf: text.unicodeScalars)
-        }
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                try flush(position)
+                let end = position
                 position += 1
-                return String(scalars)
+                if decoded == nil {
+                    guard let text = String(validating: bytes[start..<end], as: UTF8.self) else {
+                        throw fail("invalid UTF-8 in a string")
+                    }
+                    return text
+                }
+                decoded?.append(contentsOf: bytes[runStart..<end])
+                guard let text = decoded.flatMap({ String(validating: $0, as: UTF8.self) }) else {
+                    throw fail("invalid UTF-8 in a string")
+                }
+                return text
             }
             if byte < 0x20 { throw fail("control character in a string") }
             if byte == UInt8(ascii: "\\") {
-                try flush(position)
+                if decoded == nil { decoded = [] }
+                decoded?.append(contentsOf: bytes[runStart..<position])
                 position += 1
-                scalars.append(try escape())
+                let scalar = try escape()
+                decoded?.append(contentsOf: String(scalar).utf8)
                 runStart = position
                 continue
             }

@@ -5,9 +5,10 @@ extension WasmhostService {
         guard let module = try? directory.compiled(id: record.id) else { throw unavailableOrNotFound(ref) }
         exchange.moduleID = record.id
         let description = module.description
+        let exports = module.component.map(CallableExport.component) ?? CallableExport.core(description)
+        let capabilities = module.component.map(ModuleCapabilities.init(component:)) ?? ModuleCapabilities(imports: description.imports)
         return ModuleOpenAPI.document(
-            id: record.id, names: record.names, exports: CallableExport.core(description),
-            capabilities: ModuleCapabilities(imports: description.imports),
+            id: record.id, names: record.names, exports: exports, capabilities: capabilities,
             authRequired: configuration.authToken != nil)
     }
 }
