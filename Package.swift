@@ -57,6 +57,8 @@ let package = Package(
         .target(name: "CGuestInterrupt"),
         // Wasmtime's C API: a hand-written header of the functions used (the wheel has none).
         .systemLibrary(name: "CWasmtime"),
+        // Hex text of bytes (module ids, v128 values, JSON escapes): no dependencies.
+        .target(name: "Hex", swiftSettings: strict),
         .target(
             name: "HTTPServer",
             dependencies: ["CMicroHTTPD"],
@@ -65,6 +67,7 @@ let package = Package(
         .target(
             name: "ModuleStore",
             dependencies: [
+                "Hex",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,6 +86,7 @@ let package = Package(
             dependencies: [
                 "CStackBounds",
                 "CGuestInterrupt",
+                "Hex",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
@@ -105,7 +109,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "HTTPServer", "ModuleStore", "Sandbox",
+                "HTTPServer", "ModuleStore", "Sandbox", "Hex",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -130,27 +134,35 @@ let package = Package(
         // `make bench`: in-process measurements (not a test).
         .executableTarget(
             name: "wasmhost-bench",
-            dependencies: ["Sandbox", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Sandbox", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         // `make fuzz`: mutated modules through the upload path (corpus-driven harness).
         .executableTarget(
             name: "wasmhost-fuzz",
-            dependencies: ["Sandbox", "Differential", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Sandbox", "Differential", "Service", "ModuleStore", "HTTPServer", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
-        .testTarget(name: "ModuleStoreTests", dependencies: ["ModuleStore", "PostgresStore"], swiftSettings: strict),
+        // What several test targets share: the raw HTTP client and polling helpers.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ModuleStoreTests", dependencies: ["ModuleStore", "PostgresStore", "Hex", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", "Differential", "CGuestInterrupt", .product(name: "WAT", package: "WasmKit")],
+            dependencies: ["Sandbox", "Differential", "CGuestInterrupt", "Hex", "TestSupport", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: strict
         ),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "Sandbox"], swiftSettings: strict),
-        .testTarget(name: "wasmhostTests", dependencies: ["wasmhost", "PostgresStore"], swiftSettings: strict),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Sandbox", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "wasmhostTests", dependencies: ["wasmhost", "PostgresStore", "HTTPServer", "Service"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["wasmhost", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["wasmhost", "Hex", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
     ]

@@ -130,7 +130,7 @@ public final class EngineDifferential {
         }
         calls += 1
         outcomes[observed[0].outcome, default: 0] += 1
-        if case .success(let fast) = runs[0], case .success(let slow) = runs[1] {
+        if runs.count == 2, case .success(let fast) = runs[0], case .success(let slow) = runs[1] {
             fuel.add(wasmtime: fast.fuelUsed, wasmKit: slow.fuelUsed, call: "\(entry.origin): \(call)")
         }
         if !observed[0].agrees(with: observed[1]) {
@@ -142,8 +142,15 @@ public final class EngineDifferential {
     private func run(_ entry: Entry, _ call: Call, limits: Limits)
         -> ([Result<InvocationResult, InvocationFailure>], [Observation])
     {
-        let request = InvocationRequest(
-            export: call.export, arguments: call.arguments, input: call.input, limits: limits, wasi: call.wasi)
+        let request: InvocationRequest
+        do {
+            // The export and arguments are checked before either engine runs, the same way for both.
+            let checked = try ExportCall(export: call.export, arguments: call.arguments, in: entry.modules[0].description)
+            request = InvocationRequest(checked, input: call.input, limits: limits, wasi: call.wasi)
+        } catch {
+            let refused = Observation(refused: error)
+            return ([], [refused, refused])
+        }
         let runs = zip(sides, entry.modules).map { side, module in
             side.invoker.run(request, module: module, directory: side.directory)
         }

@@ -89,7 +89,7 @@ enum DurableFile {
         case EACCES, EPERM, EIO, EMFILE, ENFILE, ENOMEM, EBUSY:
             return .unavailable("the module store cannot \(operation) (\(cause))")
         default:
-            return .io("\(operation) failed (\(cause))")
+            return .io("the module store cannot \(operation)", cause: .errno(code, operation: operation))
         }
     }
 

@@ -86,7 +86,7 @@ extension StoreError {
     /// The client-safe message.
     public var message: String {
         switch self {
-        case .storageFull(let text), .unavailable(let text), .io(let text): text
+        case .storageFull(let text), .unavailable(let text), .io(let text, _): text
         case .invalidName(let name): "invalid name '\(name)'"
         case .notFound(let ref): "no module '\(ref)'"
         }

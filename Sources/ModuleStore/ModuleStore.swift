@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Logging
 import Synchronization
+import Hex
 
 /// The durable, content-addressed module store.
 ///
@@ -46,10 +47,7 @@ public final class ModuleStore: Sendable {
 
     /// Lowercase hex SHA-256 of `bytes`.
     public static func id(of bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Hex.encode(SHA256.hash(data: bytes))
     }
 
     /// Stores `bytes` (already validated by the caller) with its `description`

@@ -59,7 +59,7 @@ public final class PostgresStore: ModuleRegistry {
             try pool.with { connection in try Schema.migrate(connection) }
         } catch {
             logger.error("cannot prepare the registry schema", metadata: ["error": "\(error)"])
-            throw error.meansUnreachable ? error.storeError : .io("the registry's schema cannot be prepared: \(error)")
+            throw error.meansUnreachable ? error.storeError : .io("the registry's schema cannot be prepared", cause: .underlying(error.description))
         }
         try translate { try replaceIndex(with: pool.with { try $0.execute(RegistrySQL.allModules) }) }
         let listener = ChangeListener(store: self)

@@ -48,10 +48,15 @@ public struct WASIOptions: Sendable {
 
 /// One invocation to run.
 public struct InvocationRequest: Sendable {
-    public var export: String
-    public var arguments: [WasmValue]
-    /// The arguments of a component function (``arguments`` is then empty).
-    public var componentArguments: [ComponentValue] = []
+    /// The export called.
+    public private(set) var export: String
+    /// A core function's arguments, checked against its signature (``ExportCall``).
+    public private(set) var arguments: [WasmValue]
+    /// The core function's signature; `nil` for a component function.
+    public private(set) var signature: FunctionSignature?
+    /// The arguments of a component function (``arguments`` is then empty); the
+    /// engine checks them against the function's WIT type.
+    public private(set) var componentArguments: [ComponentValue] = []
     public var input: [UInt8]
     public var limits: Limits
     public var wasi: WASIOptions
@@ -59,13 +64,28 @@ public struct InvocationRequest: Sendable {
     /// arrival, so that time spent waiting for a worker counts.
     public var receivedAt: UInt64
 
-    /// Creates a request.
+    /// Creates a request for a checked call of a core function.
     public init(
-        export: String, arguments: [WasmValue], input: [UInt8] = [], limits: Limits, wasi: WASIOptions = .init(),
+        _ call: ExportCall, input: [UInt8] = [], limits: Limits, wasi: WASIOptions = .init(),
         receivedAt: UInt64 = InvocationRequest.now()
     ) {
+        self.export = call.target.export
+        self.arguments = call.arguments
+        self.signature = call.target.signature
+        self.input = input
+        self.limits = limits
+        self.wasi = wasi
+        self.receivedAt = receivedAt
+    }
+
+    /// Creates a request for the function `export` of a component.
+    public init(
+        component export: String, arguments: [ComponentValue], input: [UInt8] = [], limits: Limits,
+        wasi: WASIOptions = .init(), receivedAt: UInt64 = InvocationRequest.now()
+    ) {
         self.export = export
-        self.arguments = arguments
+        self.arguments = []
+        self.componentArguments = arguments
         self.input = input
         self.limits = limits
         self.wasi = wasi

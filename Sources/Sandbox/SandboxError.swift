@@ -6,8 +6,8 @@ public enum LoopReason: String, Sendable {
     case depth
 }
 
-/// Every failure the Sandbox reports. Details are client-safe: no host paths,
-/// addresses or Swift stack traces.
+/// Every failure the Sandbox reports. Details are client-safe (no host paths,
+/// addresses or Swift stack traces), except ``internal(_:)``'s cause.
 public enum SandboxError: Error, Sendable, Equatable {
     /// Wasm bytes that do not decode or validate.
     case invalidModule(String)
@@ -41,7 +41,9 @@ public enum SandboxError: Error, Sendable, Equatable {
     case overloaded
     /// The service is draining.
     case notReady
-    /// A bug in wasmhost.
+    /// A bug in wasmhost, or an engine failure it cannot explain. The text is
+    /// the underlying failure (an engine's error message, what was missing):
+    /// the Service logs it and never shows it to clients.
     case `internal`(String)
 
     /// The trap detail of a guest that ran out of interpreter or native stack.

@@ -12,7 +12,7 @@ import Synchronization
 /// The client's answer must not wait for either. The worker finishes on its
 /// own, within the fuel budget, and its late answer is dropped.
 final class DeadlineTimer: @unchecked Sendable {
-    // Safety: `entries`, `nextWake` and `started` are guarded by `condition`.
+    // Safety: `entries`, `nextWake`, `started` and `stopped` are guarded by `condition`.
     private struct Entry {
         let deadline: UInt64
         let fire: @Sendable () -> Void
@@ -23,6 +23,7 @@ final class DeadlineTimer: @unchecked Sendable {
     private var nextKey: UInt64 = 0
     private var nextWake = UInt64.max
     private var started = false
+    private var stopped = false
 
     /// How long after the deadline the timer answers: the Sandbox's own `504`,
     /// with `fuel_used`, normally comes first.
@@ -47,6 +48,15 @@ final class DeadlineTimer: @unchecked Sendable {
         return nextKey
     }
 
+    /// Ends the timer's thread; entries still waiting never fire (at shutdown the
+    /// HTTP server answers what is unanswered).
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
     /// Forgets `key`; its `fire` will not be called after this returns unless it already was.
     func cancel(_ key: UInt64) {
         condition.lock()
@@ -56,7 +66,7 @@ final class DeadlineTimer: @unchecked Sendable {
 
     private func loop() {
         condition.lock()
-        while true {
+        while !stopped {
             let now = DispatchTime.now().uptimeNanoseconds
             var due: [@Sendable () -> Void] = []
             var next = UInt64.max
@@ -81,6 +91,7 @@ final class DeadlineTimer: @unchecked Sendable {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: Double(next - now) / 1e9))
             }
         }
+        condition.unlock()
     }
 }
 

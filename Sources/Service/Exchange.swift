@@ -13,6 +13,8 @@ final class Exchange: @unchecked Sendable {
     var route = "unmatched"
     var moduleID: String?
     var outcome: String?
+    /// The cause of an error answer, logged once by ``WasmhostService/finish(_:_:)``.
+    var cause: String?
 
     init(request: HTTPRequest) {
         method = request.method
@@ -27,6 +29,7 @@ final class Exchange: @unchecked Sendable {
         route = other.route
         moduleID = other.moduleID
         outcome = other.outcome
+        cause = other.cause
     }
 
     /// An independent copy, for a second thread that may finish the same request.
@@ -46,7 +49,14 @@ enum RequestIDs {
 }
 
 extension WasmhostService {
-    /// Adds the request id, logs one line and counts the request.
+    /// The response for `error`; its cause goes to the log when the request finishes.
+    func problem(_ error: APIError, _ exchange: Exchange) -> HTTPResponse {
+        if let cause = error.cause { exchange.cause = cause }
+        return error.response
+    }
+
+    /// Adds the request id, logs one line (and the cause of an error answer) and
+    /// counts the request.
     func finish(_ response: HTTPResponse, _ exchange: Exchange) -> HTTPResponse {
         var response = response
         response.headers.append(("X-Request-Id", exchange.requestID))
@@ -60,7 +70,16 @@ extension WasmhostService {
         if let moduleID = exchange.moduleID { metadata["module_id"] = .string(moduleID) }
         if let outcome = exchange.outcome { metadata["outcome"] = .string(outcome) }
         logger.info("request", metadata: metadata)
+        logCause(exchange, status: response.status)
         ServiceMetrics.request(route: exchange.route, method: ServiceMetrics.methodLabel(exchange.method), status: response.status)
         return response
+    }
+
+    /// Logs the cause of an error answer, if it has one, with the request id.
+    func logCause(_ exchange: Exchange, status: Int) {
+        guard let cause = exchange.cause else { return }
+        logger.error("request failed", metadata: [
+            "request_id": .string(exchange.requestID), "status": .string(String(status)), "cause": .string(cause),
+        ])
     }
 }

@@ -85,30 +85,37 @@ extension WasmhostService {
         }
     }
 
-    /// The Sandbox request for a call: arguments converted by the export's signature.
+    /// The Sandbox request for a call: the export resolved and the arguments
+    /// converted and checked, once.
     private func prepare(
         _ module: CompiledModule, export: String, body: InvokeBody, limits: Limits, receivedAt: UInt64
     ) throws(APIError) -> InvocationRequest {
         var wasi = body.wasi
         if wasi.args == nil { wasi.args = [export] }
         if let component = module.component {
-            var request = InvocationRequest(
-                export: export, arguments: [], input: body.input, limits: limits, wasi: wasi, receivedAt: receivedAt)
+            var arguments: [ComponentValue] = []
             // Without a callable function of that name the Sandbox names the error.
             if let function = component.function(named: export), function.notCallableReason == nil {
-                request.componentArguments = try WITCodec.arguments(body.arguments, for: function, in: component)
+                arguments = try WITCodec.arguments(body.arguments, for: function, in: component)
             }
-            return request
+            return InvocationRequest(
+                component: export, arguments: arguments, input: body.input, limits: limits, wasi: wasi, receivedAt: receivedAt)
         }
         if body.namedArgs != nil {
             throw APIError(.badRequest, "args must be an array for a core module's function (an object names the parameters of a component function)")
         }
-        // Without a function of that name the Sandbox names the error (export_not_found or not_a_function).
-        let arguments = try module.description.function(named: export).map { signature throws(APIError) in
-            try ValueCodec.arguments(body.args, for: signature, export: export)
-        } ?? []
-        return InvocationRequest(
-            export: export, arguments: arguments, input: body.input, limits: limits, wasi: wasi, receivedAt: receivedAt)
+        let call = try callable(module, export: export).call(with: body.args)
+        return InvocationRequest(call, input: body.input, limits: limits, wasi: wasi, receivedAt: receivedAt)
+    }
+
+    /// The function export `export` of a core module as a call can name it.
+    /// - Throws: `export_not_found` (naming the function exports) or `not_a_function`.
+    func callable(_ module: CompiledModule, export: String) throws(APIError) -> any CallArguments {
+        do throws(SandboxError) {
+            return try CallTarget(export: export, in: module.description)
+        } catch {
+            throw APIError(error)
+        }
     }
 
     /// Runs on a worker thread.
@@ -122,7 +129,7 @@ extension WasmhostService {
         do throws(APIError) {
             return outcome(try execute(id, export: export, body: body, limits: limits, receivedAt: receivedAt), exchange)
         } catch {
-            return error.response
+            return problem(error, exchange)
         }
     }
 
@@ -154,7 +161,7 @@ extension WasmhostService {
             error.extras += InvokeAnswer.streams(of: failure.partial)
             error.extras.append(("fuel_used", .number(String(failure.fuelUsed))))
             error.extras.append(("duration_us", .number(String(failure.durationMicroseconds))))
-            return error.response
+            return problem(error, exchange)
         }
     }
 }

@@ -18,13 +18,14 @@ public struct LocalRunner {
         service = WasmhostService(configuration: configuration, store: store, logger: Logger(label: "wasmhost.run"))
     }
 
-    /// Removes the temp store.
-    public func close() { try? FileManager.default.removeItem(atPath: directory) }
+    /// Stops the service's pools and removes the temp store.
+    public func close() {
+        service.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 
     /// Sends one request through the service and waits for the answer.
-    public func send(_ request: HTTPRequest) -> HTTPResponse {
-        service.handle(request).response() ?? HTTPResponse(status: 500)
-    }
+    public func send(_ request: HTTPRequest) -> HTTPResponse { service.answer(request) }
 
     /// Uploads `bytes`; the answer is the module description or a problem.
     public func upload(_ bytes: [UInt8]) -> HTTPResponse {
@@ -75,22 +76,21 @@ public struct LocalRunner {
 
     private func run(id: String, export: String, body: InvokeBody) -> LocalAnswer {
         let limits = service.configuration.sandbox.limits
-        let answer = Handoff<LocalAnswer>()
-        let accepted = service.workers.submit { [service, body] in
+        let answer = service.onWorkerWaiting { [service, body] () -> LocalAnswer in
             let exchange = Exchange(request: HTTPRequest(method: "POST", path: "/local"))
+            defer { service.logCause(exchange, status: 500) }
             do throws(APIError) {
                 let result = try service.execute(id, export: export, body: body, limits: limits)
                 let streams = switch result {
                 case .success(let answer): answer
                 case .failure(let failure): failure.partial
                 }
-                answer.put(LocalAnswer(response: service.outcome(result, exchange), streams: streams))
+                return LocalAnswer(response: service.outcome(result, exchange), streams: streams)
             } catch {
-                answer.put(LocalAnswer(response: error.response, streams: nil))
+                return LocalAnswer(response: service.problem(error, exchange), streams: nil)
             }
         }
-        guard accepted else { return LocalAnswer(response: APIError(SandboxError.overloaded).response, streams: nil) }
-        return answer.take() ?? LocalAnswer(response: HTTPResponse(status: 500), streams: nil)
+        return answer ?? LocalAnswer(response: APIError(SandboxError.overloaded).response, streams: nil)
     }
 }
 

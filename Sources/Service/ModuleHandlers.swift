@@ -21,7 +21,9 @@ extension WasmhostService {
         } catch let error as APIError {
             throw error
         } catch {
-            throw APIError(.internal, "unexpected failure while compiling an upload")
+            var failure = APIError(.internal, APIError.internalDetail)
+            failure.cause = "compiling an upload: \(error)"
+            throw failure
         }
         let description = DescriptionJSON.stored(module)
         let stored: PutResult
@@ -73,7 +75,7 @@ extension WasmhostService {
         }
         let allStored = records.allSatisfy { $0.description != nil }
         if allStored && size <= Self.inlineDescriptionBytes {
-            do throws(APIError) { return .respond(finish(try answer(), exchange)) } catch { return .respond(finish(error.response, exchange)) }
+            do throws(APIError) { return .respond(finish(try answer(), exchange)) } catch { return .respond(finish(problem(error, exchange), exchange)) }
         }
         return onControlThread(exchange, answer)
     }

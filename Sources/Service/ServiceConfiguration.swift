@@ -1,3 +1,4 @@
+import Glibc
 import Sandbox
 
 /// Settings of the API layer.
@@ -17,10 +18,13 @@ public struct ServiceConfiguration: Sendable {
     /// Sandbox settings.
     public var sandbox: SandboxConfiguration
 
+    /// One worker per core.
+    public static var defaultMaxConcurrent: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
     /// Creates a configuration with the documented defaults.
     public init(
         maxModuleBytes: Int = 32 << 20, maxRequestBytes: Int = 8 << 20,
-        maxConcurrent: Int = 2, maxQueue: Int = 64, authToken: String? = nil,
+        maxConcurrent: Int = ServiceConfiguration.defaultMaxConcurrent, maxQueue: Int = 64, authToken: String? = nil,
         cacheMaxBytes: Int = 256 << 20, sandbox: SandboxConfiguration = .init()
     ) {
         self.maxModuleBytes = maxModuleBytes

@@ -21,7 +21,12 @@ struct StoreDirectory: ModuleDirectory {
     func compiled(id: String) throws(SandboxError) -> CompiledModule {
         try cache.module(id) { () throws(SandboxError) -> CompiledModule in
             let bytes: [UInt8]
-            do { bytes = try store.bytes(of: id) } catch { throw .moduleNotFound(id) }
+            do throws(StoreError) {
+                bytes = try store.bytes(of: id)
+            } catch {
+                if case .io(let detail, let cause) = error { throw .internal("reading module \(id): \(detail): \(cause)") }
+                throw .moduleNotFound(id)
+            }
             return try compiler.compile(binary: bytes, id: id)
         }
     }
@@ -62,13 +67,12 @@ extension StoreDirectory {
                 }
                 return .component(try WITCodec.arguments(body, for: function, in: component))
             }
-            guard let signature = module.description.function(named: export) else {
-                throw APIError(SandboxError.exportNotFound(name: export, functions: module.description.functionNames))
-            }
+            let target: CallTarget
+            do throws(SandboxError) { target = try CallTarget(export: export, in: module.description) } catch { throw APIError(error) }
             guard case .positional(let values) = body else {
                 throw APIError(.badArgs, "args-json must be an array for a core module's function")
             }
-            return .core(try ValueCodec.arguments(values, for: signature, export: export))
+            return .core(try ValueCodec.call(values, for: target).arguments)
         } catch {
             throw .badArgs(error.detail)
         }

@@ -54,6 +54,34 @@ public final class WasmhostService: HTTPHandler {
     /// Stops taking new invocations (`/readyz` turns 503) ahead of a shutdown.
     public func drain() { isReady.store(false, ordering: .sequentiallyConsistent) }
 
+    /// Drains, then stops the worker and control pools (they finish what is
+    /// queued and their threads exit) and the deadline timer. Call once, after
+    /// the HTTP server stopped; later invocations and uploads answer `503`.
+    public func shutdown() {
+        drain()
+        workers.shutdown()
+        control.shutdown()
+        deadlines.stop()
+    }
+
+    /// Handles `request` without a socket and waits for its answer, inline or
+    /// deferred: how `wasmhost check` and `run`, the fuzzer and the tests drive
+    /// the service.
+    /// - Parameter seconds: the longest wait; `nil` waits as long as it takes.
+    /// - Returns: the answer, or a `500 internal` problem when none came in time.
+    public func answer(_ request: HTTPRequest, waitingAtMost seconds: Double? = nil) -> HTTPResponse {
+        handle(request).response(waitingAtMost: seconds)
+            ?? APIError(.internal, "no answer within \(seconds ?? 0) s").response
+    }
+
+    /// Runs `job` on a guest worker (its stack, its admission) and waits for
+    /// its value; `nil` when the pool refused it.
+    func onWorkerWaiting<Value: Sendable>(_ job: @escaping @Sendable () -> Value) -> Value? {
+        let handoff = Handoff<Value>()
+        guard workers.submit({ handoff.put(job()) }) else { return nil }
+        return handoff.take()
+    }
+
     /// The reloadable settings in force.
     public var currentSettings: ReloadableSettings { reloadable.withLock { $0 } }
 
@@ -100,7 +128,7 @@ public final class WasmhostService: HTTPHandler {
             let route = try authorizeAndRoute(request, exchange: exchange)
             return try dispatch(route, request: request, exchange: exchange)
         } catch {
-            return .respond(finish(error.response, exchange))
+            return .respond(finish(problem(error, exchange), exchange))
         }
     }
 
@@ -192,7 +220,7 @@ public final class WasmhostService: HTTPHandler {
         .deferred { [self] complete in
             let accepted = control.submit {
                 let response: HTTPResponse
-                do throws(APIError) { response = try work() } catch { response = error.response }
+                do throws(APIError) { response = try work() } catch { response = self.problem(error, exchange) }
                 complete(self.finish(response, exchange))
             }
             if !accepted { complete(finish(APIError(.overloaded, "too many uploads in progress").response, exchange)) }

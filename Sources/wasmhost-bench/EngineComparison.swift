@@ -102,7 +102,8 @@ struct EngineComparison {
                 var limits = side.path.configuration.limits
                 limits.timeoutMilliseconds = deadline
                 for _ in 0..<max(3, bench.iterations(20)) {
-                    let request = InvocationRequest(export: "spin", arguments: [], limits: limits)
+                    let call = try ExportCall(export: "spin", arguments: [], in: side.trap.description)
+                    let request = InvocationRequest(call, limits: limits)
                     let result = side.path.invoker.run(request, module: side.trap, directory: side.modules.directory)
                     guard case .failure(let failure) = result, case .timeout = failure.error else {
                         throw BenchFailure("spin on \(side.engine) did not time out: \(result)")

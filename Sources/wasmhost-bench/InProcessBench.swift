@@ -48,7 +48,8 @@ struct SandboxPath {
         _ module: CompiledModule, _ export: String, _ arguments: [WasmValue], wasi: WASIOptions = .init(),
         directory: BenchDirectory
     ) throws -> InvocationResult {
-        let request = InvocationRequest(export: export, arguments: arguments, limits: configuration.limits, wasi: wasi)
+        let call = try ExportCall(export: export, arguments: arguments, in: module.description)
+        let request = InvocationRequest(call, limits: configuration.limits, wasi: wasi)
         switch invoker.run(request, module: module, directory: directory) {
         case .success(let result): return result
         case .failure(let failure): throw BenchFailure("\(export) failed: \(failure.error)")
@@ -323,17 +324,19 @@ final class InProcessBench {
     func profile(iterations count: Int, recycled: Bool, module name: String) throws {
         let path = recycled ? pooled : fresh
         let modules = try Modules(path, bench: self)
-        let (module, request): (CompiledModule, InvocationRequest)
+        let (module, export, arguments, wasi): (CompiledModule, String, [WasmValue], WASIOptions)
         switch name {
-        case "add": (module, request) = (modules.add, .init(export: "add", arguments: [.i32(1), .i32(2)], limits: path.configuration.limits))
-        case "countdown": (module, request) = (modules.countdown, .init(export: "down", arguments: [.i64(60)], limits: path.configuration.limits))
-        case "hello": (module, request) = (modules.hello, .init(export: "_start", arguments: [], limits: path.configuration.limits, wasi: .init(args: ["_start"])))
-        case "chain": (module, request) = (modules.chain, .init(export: "run", arguments: [], limits: path.configuration.limits))
+        case "add": (module, export, arguments, wasi) = (modules.add, "add", [.i32(1), .i32(2)], .init())
+        case "countdown": (module, export, arguments, wasi) = (modules.countdown, "down", [.i64(60)], .init())
+        case "hello": (module, export, arguments, wasi) = (modules.hello, "_start", [], .init(args: ["_start"]))
+        case "chain": (module, export, arguments, wasi) = (modules.chain, "run", [], .init())
         case "fib":
-            module = try path.compiled(try bytes("scripts/bench/fib_recursive.wat")).module
-            request = .init(export: "fib", arguments: [.i64(25)], limits: path.configuration.limits)
+            (module, export, arguments, wasi) = (
+                try path.compiled(try bytes("scripts/bench/fib_recursive.wat")).module, "fib", [.i64(25)], .init())
         default: throw BenchFailure("--module: add, countdown, hello, chain or fib")
         }
+        let call = try ExportCall(export: export, arguments: arguments, in: module.description)
+        let request = InvocationRequest(call, limits: path.configuration.limits, wasi: wasi)
         // Warm caches and lazy globals outside the collected region.
         for _ in 0..<100 { _ = path.invoker.run(request, module: module, directory: modules.directory) }
         let failures = profileLoop(path.invoker, request, module, modules.directory, count)

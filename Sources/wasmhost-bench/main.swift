@@ -9,33 +9,35 @@
 //                                             default) for callgrind; fresh instances unless --recycled
 //
 // Everything runs on one thread with the worker threads' 8 MiB stack, as in the daemon.
+import ArgumentParser
 import Foundation
 import Logging
 
-/// Command-line options.
-struct Options: Sendable {
+/// The command line, parsed by ArgumentParser.
+struct BenchOptions: ParsableCommand {
+    @Option(help: "The repository root (examples/modules and Tests/Fixtures are read from it).")
     var root = FileManager.default.currentDirectoryPath
+    @Option(help: "Multiplies every sample count.")
     var scale = 1.0
-    var profileCount: Int?
+    @Option(help: "Only this many production invocations of one module, for callgrind.")
+    var profile: Int?
+    @Flag(help: "With --profile: recycled instances instead of fresh ones.")
     var recycled = false
+    @Option(help: "With --profile: the module (add, countdown, hello, chain or fib).")
     var module = "add"
+    @Flag(help: "WasmKit and Wasmtime side by side: tab-separated rows for scripts/bench/engines_table.py.")
     var engines = false
 
-    static func parse(_ words: [String]) -> Options? {
-        var options = Options()
-        var words = words[...]
-        while let flag = words.popFirst() {
-            switch flag {
-            case "--root": options.root = words.popFirst() ?? options.root
-            case "--scale": options.scale = words.popFirst().flatMap(Double.init) ?? options.scale
-            case "--profile": options.profileCount = words.popFirst().flatMap(Int.init) ?? 2000
-            case "--recycled": options.recycled = true
-            case "--engines": options.engines = true
-            case "--module": options.module = words.popFirst() ?? options.module
-            default: return nil
-            }
+    static let configuration = CommandConfiguration(
+        commandName: "wasmhost-bench", abstract: "The in-process half of `make bench`: markdown table rows on stdout.")
+
+    func validate() throws {
+        guard scale > 0 else { throw ValidationError("--scale must be positive") }
+        if let profile, profile < 1 { throw ValidationError("--profile must be at least 1") }
+        guard ["add", "countdown", "hello", "chain", "fib"].contains(module) else {
+            throw ValidationError("--module must be add, countdown, hello, chain or fib")
         }
-        return options
+        if profile == nil && (recycled || module != "add") { throw ValidationError("--recycled and --module need --profile") }
     }
 }
 
@@ -47,17 +49,14 @@ final class Outcome: @unchecked Sendable {
 }
 
 LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
-guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: wasmhost-bench [--root DIR] [--scale X] [--engines] [--profile N [--recycled] [--module add|countdown|hello|chain|fib]]\n".utf8))
-    exit(2)
-}
+let options = BenchOptions.parseOrExit()
 let outcome = Outcome()
 let thread = Thread {
     let bench = InProcessBench(root: options.root, scale: options.scale)
     do {
         if options.engines {
             try EngineComparison(bench: bench).run()
-        } else if let count = options.profileCount {
+        } else if let count = options.profile {
             try bench.profile(iterations: count, recycled: options.recycled, module: options.module)
         } else {
             try bench.run()

@@ -28,13 +28,6 @@ struct FuzzDirectory: ModuleDirectory {
     func label(for id: String) -> String { String(id.prefix(12)) }
 }
 
-/// Sends a request through the service without a socket and waits for the answer.
-enum SyncResponse {
-    static func send(_ request: HTTPRequest, to service: WasmhostService) -> HTTPResponse {
-        service.handle(request).response() ?? HTTPResponse(status: 599)
-    }
-}
-
 /// The upload path of the daemon, minus the socket: assemble or take the bytes,
 /// parse and validate, store durably in a temp dir, describe through the service,
 /// then instantiate and invoke each function export with a small fuel budget.
@@ -61,7 +54,10 @@ final class FuzzTarget {
         service = WasmhostService(configuration: configuration, store: store, logger: logger)
     }
 
-    func close() { try? FileManager.default.removeItem(atPath: dataDirectory) }
+    func close() {
+        service.shutdown()
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
 
     /// Error details reach clients: none may show a host path or a Swift type.
     static func leaks(_ detail: String) -> Bool {
@@ -90,8 +86,8 @@ final class FuzzTarget {
         } catch {
             return .finding("store.put refused a validated module: \(error)")
         }
-        defer { _ = SyncResponse.send(HTTPRequest(method: "DELETE", path: "/v1/modules/\(module.id)"), to: service) }
-        let described = SyncResponse.send(HTTPRequest(method: "GET", path: "/v1/modules/\(module.id)"), to: service)
+        defer { _ = service.answer(HTTPRequest(method: "DELETE", path: "/v1/modules/\(module.id)")) }
+        let described = service.answer(HTTPRequest(method: "GET", path: "/v1/modules/\(module.id)"))
         guard described.status == 200 else {
             return .finding("GET of an accepted module answered \(described.status): \(String(decoding: described.body.prefix(300), as: UTF8.self))")
         }
@@ -105,8 +101,13 @@ final class FuzzTarget {
 
     /// A comparable summary of an invocation's outcome.
     private func outcome(_ module: CompiledModule, export: String, arguments: [WasmValue]) -> (String, stable: Bool) {
-        let request = InvocationRequest(export: export, arguments: arguments, limits: limits)
-        switch invoker.run(request, module: module, directory: FuzzDirectory(module: module)) {
+        let call: ExportCall
+        do throws(SandboxError) {
+            call = try ExportCall(export: export, arguments: arguments, in: module.description)
+        } catch {
+            return ("error \(problem(error).code)", true)
+        }
+        switch invoker.run(InvocationRequest(call, limits: limits), module: module, directory: FuzzDirectory(module: module)) {
         case .success(let result):
             let output = result.output.map { Array($0.prefix(64)) } ?? []
             return ("ok \(result.results) out=\(output) logs=\(result.logs?.count ?? -1) exit=\(result.exitCode ?? -1)", true)

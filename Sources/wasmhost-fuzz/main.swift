@@ -23,7 +23,9 @@
 // the input it was on is saved to --crash-dir (default scripts/reliability/crashes)
 // with a note, and a new child carries on after it. Broken promises that do not
 // crash (a 500, a path in an error detail, state that survived) are saved there
-// as finding-*. Exit status: 0 clean, 1 crashes or findings, 2 usage.
+// as finding-*. Exit status: 0 clean, 1 crashes or findings, 2 no libFuzzer,
+// 64 usage (ArgumentParser's).
+import ArgumentParser
 import Foundation
 import Glibc
 import Logging
@@ -31,95 +33,65 @@ import Sandbox
 
 LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
 
-struct Options {
+/// The command line (parsed by ArgumentParser; `main.swift` runs it).
+struct FuzzOptions: ParsableCommand {
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Replay every input under these paths (a WAT file also as its assembled binary).", valueName: "path"))
     var replay: [String] = []
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Seed paths for --seconds (default: examples/modules and Tests/Fixtures).", valueName: "path"))
     var corpus: [String] = []
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Run these inputs one at a time in this process (reproduce a crash).", valueName: "file"))
     var run: [String] = []
+    @Option(help: "With --replay: deterministic mutants of the inputs to run after them.")
     var mutations = 0
+    @Option(help: "Time-boxed mutation fuzzing for this many seconds.")
     var seconds: Double?
-    /// Worker only: the time-boxed run's end (seconds since 1970).
+    @Option(help: .hidden)
     var deadline: Double?
+    @Option(help: "Seed of the mutations (--replay: 1; --seconds: the clock).")
     var seed: UInt64?
+    @Option(help: "Spec-suite modules to add to the seeds (--seconds: 300 when not given).")
     var spec: Int?
+    @Option(help: "The repository root.")
     var root = FileManager.default.currentDirectoryPath
+    @Option(name: .customLong("crash-dir"), help: "Where crashing inputs and findings are saved (default: <root>/scripts/reliability/crashes).")
     var crashDirectory: String?
+    @Option(name: .customLong("hang-seconds"), help: "A child silent for this long is a hang.")
     var hangSeconds = 30.0
+    @Option(name: .customLong("max-crashes"), help: "Stop after this many crashes.")
     var maxCrashes = 20
+    @Flag(name: .customLong("in-process"), help: "Run the inputs in this process, without a supervisor.")
     var inProcess = false
-    var worker = false
-    var state = ""
-    var resume = 0
-    var generation = 1
-    var libFuzzer = false
+    @Flag(help: "Generated modules and mutants on Wasmtime and WasmKit, compared (`make fuzz-differential`).")
     var differential = false
+    @Option(help: "With --differential: only this input of the seed, printed with both engines' answers.")
     var index: UInt64?
-}
+    @Flag(help: .hidden)
+    var worker = false
+    @Option(help: .hidden)
+    var state = ""
+    @Option(help: .hidden)
+    var resume = 0
+    @Option(help: .hidden)
+    var generation = 1
 
-func usage() -> Never {
-    FileHandle.standardError.write(Data("""
-        usage: wasmhost-fuzz --replay PATH... [--mutations N] [--seed S] [--spec N]
-               wasmhost-fuzz --seconds N [--corpus PATH...] [--seed S] [--spec N]
-               wasmhost-fuzz --differential --seconds N [--seed S] [--index I]
-               wasmhost-fuzz --run FILE...
-               wasmhost-fuzz --libfuzzer [libFuzzer flags] [CORPUS_DIR...]
-        common: [--root DIR] [--crash-dir DIR] [--hang-seconds N] [--max-crashes N] [--in-process]
+    static let configuration = CommandConfiguration(
+        commandName: "wasmhost-fuzz",
+        abstract: "Mutated modules through the upload path, which must never crash.",
+        discussion: "Also: wasmhost-fuzz --libfuzzer [libFuzzer flags] [CORPUS_DIR...] in a build made with -Xswiftc -sanitize=fuzzer -Xswiftc -DWASMHOST_LIBFUZZER.")
 
-        """.utf8))
-    exit(2)
-}
-
-func parse(_ arguments: [String]) -> Options {
-    var options = Options()
-    var rest = arguments[...]
-    func value() -> String {
-        guard let next = rest.popFirst() else { usage() }
-        return next
-    }
-    func paths() -> [String] {
-        var found: [String] = []
-        while let next = rest.first, !next.hasPrefix("--") {
-            found.append(next)
-            rest.removeFirst()
+    func validate() throws {
+        if replay.isEmpty && seconds == nil && deadline == nil && run.isEmpty && !differential {
+            throw ValidationError("give --replay PATH..., --seconds N or --run FILE...")
         }
-        return found
+        if mutations < 0 { throw ValidationError("--mutations must be 0 or more") }
+        if let seconds, seconds <= 0 { throw ValidationError("--seconds must be positive") }
+        if hangSeconds <= 0 { throw ValidationError("--hang-seconds must be positive") }
+        if maxCrashes < 1 { throw ValidationError("--max-crashes must be at least 1") }
     }
-    while let flag = rest.popFirst() {
-        switch flag {
-        case "--replay": options.replay += paths()
-        case "--corpus": options.corpus += paths()
-        case "--run": options.run += paths()
-        case "--mutations": options.mutations = Int(value()) ?? 0
-        case "--seconds": options.seconds = Double(value())
-        case "--deadline": options.deadline = Double(value())
-        case "--seed": options.seed = UInt64(value())
-        case "--spec": options.spec = Int(value())
-        case "--root": options.root = value()
-        case "--crash-dir": options.crashDirectory = value()
-        case "--hang-seconds": options.hangSeconds = Double(value()) ?? 30
-        case "--max-crashes": options.maxCrashes = Int(value()) ?? 20
-        case "--in-process": options.inProcess = true
-        case "--differential": options.differential = true
-        case "--index": options.index = UInt64(value())
-        case "--worker": options.worker = true
-        case "--state": options.state = value()
-        case "--resume": options.resume = Int(value()) ?? 0
-        case "--generation": options.generation = Int(value()) ?? 1
-        case "--help", "-h": usage()
-        default:
-            FileHandle.standardError.write(Data("wasmhost-fuzz: unknown argument \(flag)\n".utf8))
-            usage()
-        }
-    }
-    if options.replay.isEmpty && options.seconds == nil && options.deadline == nil && options.run.isEmpty
-        && !options.differential
-    {
-        usage()
-    }
-    return options
 }
 
 /// Everything the inputs come from, in a fixed order.
-func seeds(_ options: Options, target: FuzzTarget) -> [Seed] {
+func seeds(_ options: FuzzOptions, target: FuzzTarget) -> [Seed] {
     let assemble: ([UInt8]) -> [UInt8]? = { try? target.compiler.binary(from: $0) }
     if options.seconds == nil && options.deadline == nil {
         var list = Corpus.load(options.replay, assemble: assemble)
@@ -177,7 +149,7 @@ if arguments.first == "--libfuzzer" {
 }
 #endif
 
-let options = parse(arguments)
+let options = FuzzOptions.parseOrExit(arguments)
 let crashDirectory = options.crashDirectory ?? "\(options.root)/scripts/reliability/crashes"
 
 if options.differential {

@@ -6,8 +6,8 @@ import ServiceLifecycle
 
 /// The running daemon as a lifecycle service: on graceful shutdown it stops
 /// taking invocations and uploads, lets running ones finish up to the grace
-/// period, answers what is still unfinished with `503 not_ready`, then closes
-/// the listener.
+/// period, answers what is still unfinished with `503 not_ready`, closes the
+/// listener, then stops the service's pools.
 struct Daemon: ServiceLifecycle.Service {
     let server: HTTPServer
     let service: WasmhostService
@@ -36,6 +36,8 @@ struct Daemon: ServiceLifecycle.Service {
                            metadata: ["requests": "\(unfinished)"])
         }
         let report = server.stop()
+        // No request can reach the service now: its pools and timer can stop.
+        service.shutdown()
         if !report.stoppedCleanly {
             logger.error("a connection did not take its shutdown answer in time; exiting without stopping the HTTP threads")
         }

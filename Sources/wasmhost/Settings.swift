@@ -48,48 +48,47 @@ struct Settings {
 
     init(reader config: ConfigReader) throws {
         let reader = KeyReader(config: config)
-        let listen = try reader.string("http.listen", default: "127.0.0.1:8080")
+        // Every fallback is the configuration types' own default (ConfigurationKey.all lists them).
+        let defaults = Settings()
+        let limitsDefaults = defaults.service.sandbox.limits
+        let listen = try reader.string("http.listen", default: "\(defaults.http.host):\(defaults.http.port)")
         (http.host, http.port) = try Self.parseListen(listen)
-        // Half the cores: inline calls and parsing need few threads, and on a small
-        // machine more event threads than that only contend with each other and
-        // the workers (2 cores, invoke add at 32 connections: same requests/s with
-        // 1 or 2, p99/p50 about 1.5 with 1 against up to 8 with 2; BENCHMARKS.md).
-        http.eventThreads = try reader.int("http.event_threads", default: System.defaultEventThreads, range: 1...64)
-        http.threadStackBytes = try reader.int("http.thread_stack_bytes", default: 1 << 20, range: (64 << 10)...(64 << 20))
-        http.maxConnections = try reader.int("http.max_connections", default: 16384, range: 1...1_000_000)
-        http.idleTimeoutSeconds = try reader.int("http.idle_timeout_seconds", default: 30, range: 1...3600)
-        http.requestTimeoutSeconds = try reader.int("http.request_timeout_seconds", default: 30, range: 1...3600)
+        http.eventThreads = try reader.int("http.event_threads", default: defaults.http.eventThreads, range: 1...64)
+        http.threadStackBytes = try reader.int("http.thread_stack_bytes", default: defaults.http.threadStackBytes, range: (64 << 10)...(64 << 20))
+        http.maxConnections = try reader.int("http.max_connections", default: defaults.http.maxConnections, range: 1...1_000_000)
+        http.idleTimeoutSeconds = try reader.int("http.idle_timeout_seconds", default: defaults.http.idleTimeoutSeconds, range: 1...3600)
+        http.requestTimeoutSeconds = try reader.int("http.request_timeout_seconds", default: defaults.http.requestTimeoutSeconds, range: 1...3600)
 
-        dataDirectory = try reader.string("store.data_dir", default: "./data")
-        storeMaxBytes = try reader.int("store.max_bytes", default: 0, range: 0...Int.max)
-        storeBackend = try reader.string("store.backend", default: "directory", allowed: ["directory", "postgres"])
+        dataDirectory = try reader.string("store.data_dir", default: defaults.dataDirectory)
+        storeMaxBytes = try reader.int("store.max_bytes", default: defaults.storeMaxBytes, range: 0...Int.max)
+        storeBackend = try reader.string("store.backend", default: defaults.storeBackend, allowed: ["directory", "postgres"])
         if storeBackend == "postgres" { postgres = try Self.postgres(reader, maxTotalBytes: storeMaxBytes) }
 
         var limits = Limits()
-        service.maxModuleBytes = try reader.int("limits.max_module_bytes", default: 32 << 20, range: 1...(1 << 30))
-        service.maxRequestBytes = try reader.int("limits.max_request_bytes", default: 8 << 20, range: 1...(1 << 30))
-        service.maxConcurrent = try reader.int("limits.max_concurrent", default: System.coreCount, range: 1...1024)
-        service.maxQueue = try reader.int("limits.max_queue", default: 64, range: 0...100_000)
-        limits.fuel = UInt64(try reader.int("limits.fuel", default: 100_000_000, range: 1...Int.max))
-        limits.timeoutMilliseconds = try reader.int("limits.timeout_ms", default: 5000, range: 1...3_600_000)
-        limits.maxMemoryBytes = try reader.int("limits.max_memory_bytes", default: 64 << 20, range: 65536...(4 << 30))
-        limits.maxTableElements = try reader.int("limits.max_table_elements", default: 100_000, range: 1...10_000_000)
-        limits.maxOutputBytes = try reader.int("limits.max_output_bytes", default: 1 << 20, range: 0...(256 << 20))
-        limits.maxReentrancyDepth = try reader.int("limits.max_reentrancy_depth", default: 64, range: 1...100_000)
+        service.maxModuleBytes = try reader.int("limits.max_module_bytes", default: defaults.service.maxModuleBytes, range: 1...(1 << 30))
+        service.maxRequestBytes = try reader.int("limits.max_request_bytes", default: defaults.service.maxRequestBytes, range: 1...(1 << 30))
+        service.maxConcurrent = try reader.int("limits.max_concurrent", default: defaults.service.maxConcurrent, range: 1...1024)
+        service.maxQueue = try reader.int("limits.max_queue", default: defaults.service.maxQueue, range: 0...100_000)
+        limits.fuel = UInt64(try reader.int("limits.fuel", default: Int(clamping: limitsDefaults.fuel), range: 1...Int.max))
+        limits.timeoutMilliseconds = try reader.int("limits.timeout_ms", default: limitsDefaults.timeoutMilliseconds, range: 1...3_600_000)
+        limits.maxMemoryBytes = try reader.int("limits.max_memory_bytes", default: limitsDefaults.maxMemoryBytes, range: 65536...(4 << 30))
+        limits.maxTableElements = try reader.int("limits.max_table_elements", default: limitsDefaults.maxTableElements, range: 1...10_000_000)
+        limits.maxOutputBytes = try reader.int("limits.max_output_bytes", default: limitsDefaults.maxOutputBytes, range: 0...(256 << 20))
+        limits.maxReentrancyDepth = try reader.int("limits.max_reentrancy_depth", default: limitsDefaults.maxReentrancyDepth, range: 1...100_000)
         service.sandbox.limits = limits
         let engine = try reader.string(
             "sandbox.engine", default: SandboxEngine.default.rawValue, allowed: SandboxEngine.available.map(\.rawValue))
         service.sandbox.engine = SandboxEngine(rawValue: engine) ?? .default
         service.sandbox.maxWasmStackBytes = try reader.int(
-            "sandbox.max_wasm_stack_bytes", default: 2 << 20, range: (64 << 10)...SandboxConfiguration.maxWasmStackCeiling)
-        service.sandbox.instanceSlots = try reader.int("sandbox.instance_slots", default: 1000, range: 1...100_000)
+            "sandbox.max_wasm_stack_bytes", default: defaults.service.sandbox.maxWasmStackBytes, range: (64 << 10)...SandboxConfiguration.maxWasmStackCeiling)
+        service.sandbox.instanceSlots = try reader.int("sandbox.instance_slots", default: defaults.service.sandbox.instanceSlots, range: 1...100_000)
         // Compiled Wasmtime code is kept beside the modules (StartupScan reads only *.wasm).
         service.sandbox.artifactDirectory = dataDirectory + "/artifacts"
-        service.sandbox.workerStackBytes = try reader.int("sandbox.worker_stack_bytes", default: 8 << 20, range: (256 << 10)...(1 << 30))
-        service.sandbox.interpreterStackBytes = try reader.int("sandbox.interpreter_stack_bytes", default: 512 << 10, range: (64 << 10)...(64 << 20))
-        service.sandbox.recycleInstances = try reader.bool("sandbox.recycle_instances", default: true)
-        service.sandbox.poolMaxIdle = try reader.int("sandbox.pool_max_idle", default: 8, range: 0...1024)
-        service.cacheMaxBytes = try reader.int("cache.max_bytes", default: 256 << 20, range: 0...Int.max)
+        service.sandbox.workerStackBytes = try reader.int("sandbox.worker_stack_bytes", default: defaults.service.sandbox.workerStackBytes, range: (256 << 10)...(1 << 30))
+        service.sandbox.interpreterStackBytes = try reader.int("sandbox.interpreter_stack_bytes", default: defaults.service.sandbox.interpreterStackBytes, range: (64 << 10)...(64 << 20))
+        service.sandbox.recycleInstances = try reader.bool("sandbox.recycle_instances", default: defaults.service.sandbox.recycleInstances)
+        service.sandbox.poolMaxIdle = try reader.int("sandbox.pool_max_idle", default: defaults.service.sandbox.poolMaxIdle, range: 0...1024)
+        service.cacheMaxBytes = try reader.int("cache.max_bytes", default: defaults.service.cacheMaxBytes, range: 0...Int.max)
         if let problem = service.sandbox.stackBudgetProblem() {
             throw SettingsError(key: "limits.max_reentrancy_depth", problem: problem)
         }
@@ -101,9 +100,9 @@ struct Settings {
         let configured = try reader.optionalString("auth.token").flatMap { $0.isEmpty ? nil : $0 }
         let token = configured ?? ProcessInfo.processInfo.environment["WASMHOST_TOKEN"]
         service.authToken = (token?.isEmpty ?? true) ? nil : token
-        logFormat = try reader.string("log.format", default: "text", allowed: ["text", "json"])
-        logLevel = try reader.string("log.level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
-        shutdownGraceSeconds = try reader.int("shutdown.grace_seconds", default: 30, range: 0...3600)
+        logFormat = try reader.string("log.format", default: defaults.logFormat, allowed: ["text", "json"])
+        logLevel = try reader.string("log.level", default: defaults.logLevel, allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+        shutdownGraceSeconds = try reader.int("shutdown.grace_seconds", default: defaults.shutdownGraceSeconds, range: 0...3600)
     }
 
     /// `store.postgres.*`; the URL (`WASMHOST_STORE_POSTGRES_URL`) is required and kept secret.
@@ -181,10 +180,4 @@ struct KeyReader {
     func optionalString(_ key: String) throws -> String? {
         config.string(forKey: ConfigKey(stringLiteral: key), isSecret: key == "auth.token" || key == "store.postgres.url")
     }
-}
-
-enum System {
-    static var coreCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-    /// The default `http.event_threads`: half the cores, at least one.
-    static var defaultEventThreads: Int { max(1, coreCount / 2) }
 }

@@ -3,6 +3,7 @@ import Testing
 
 /// Compile once (Wasmtime): compiled code is kept in the data directory, a
 /// restart loads it, and a damaged or foreign artifact is recompiled, never loaded.
+@Suite(.timeLimit(.minutes(3)))
 struct ArtifactTests {
     static let wat = """
         (module (memory (export "memory") 1) (data (i32.const 0) "\\2a")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 /// What survives a crash, and what the start-up scan does with damage.
+@Suite(.timeLimit(.minutes(3)))
 struct DurabilityTests {
     @Test func aModuleAcknowledgedBeforeKillMinus9IsThereAfterRestart() throws {
         let daemon = try Daemon()

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 /// Every curl script in examples/curl runs against a live daemon, with and without auth.
+@Suite(.timeLimit(.minutes(3)))
 struct ExamplesTests {
     private func run(_ script: String, daemon: Daemon, token: String? = nil) throws -> (Int32, String) {
         let process = Process()

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 /// The `host` imports and the reentrancy guard, over real HTTP.
+@Suite(.timeLimit(.minutes(3)))
 struct HostImportsTests {
     let daemon: Daemon
     init() throws { daemon = try Daemon() }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 private let stateful = """
     (module
@@ -36,6 +37,7 @@ private let traps = """
     """
 
 /// Invoking exports: isolation, exact values, every error code of the route.
+@Suite(.timeLimit(.minutes(3)))
 struct InvokeTests {
     let daemon: Daemon
     init() throws { daemon = try Daemon() }
@@ -212,12 +214,11 @@ struct InvokeTests {
             }
         }
         // Wait until the daemon reports both workers busy and one request queued.
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
+        let saturated = try Poll.until(seconds: 10, every: 0.05) {
             let metrics = try busy.request("GET", "/metrics").text
-            if metrics.contains("wasmhost_invocations_running 2") && metrics.contains("wasmhost_admission_queue_depth 1") { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            return metrics.contains("wasmhost_invocations_running 2") && metrics.contains("wasmhost_admission_queue_depth 1")
         }
+        try #require(saturated, "the workers never all became busy with one request queued")
         let started = Date()
         let health = try busy.request("GET", "/healthz")
         #expect(health.status == 200)

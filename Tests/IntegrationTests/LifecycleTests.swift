@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 /// Signals, shutdown with work in flight, and the store underneath a running daemon.
+@Suite(.timeLimit(.minutes(3)))
 struct LifecycleTests {
     /// Spins until its fuel or deadline ends it.
     static let spinner = "(module (func (export \"spin\") (loop (br 0))))"

@@ -1,16 +1,18 @@
 import Crypto
 import Foundation
 import Testing
+import Hex
 
 private let addWAT = """
     (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
     """
 
 private func sha256(_ bytes: [UInt8]) -> String {
-    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    Hex.encode(SHA256.hash(data: bytes))
 }
 
 /// Module upload, describe, list, names and delete over real HTTP.
+@Suite(.timeLimit(.minutes(3)))
 struct ModuleEndpointsTests {
     let daemon: Daemon
     init() throws { daemon = try Daemon() }

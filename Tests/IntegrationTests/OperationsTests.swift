@@ -1,14 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Metrics, auth, graceful shutdown and the served OpenAPI document.
+@Suite(.timeLimit(.minutes(3)))
 struct OperationsTests {
-    private func sample(_ metrics: String, _ series: String) -> Double? {
-        for line in metrics.split(separator: "\n") where line.hasPrefix(series + " ") {
-            return Double(line.dropFirst(series.count + 1))
-        }
-        return nil
-    }
+    private func sample(_ metrics: String, _ series: String) -> Double? { PrometheusText.sample(metrics, series) }
 
     @Test func metricsParseAsPrometheusTextAndCountersMove() throws {
         let daemon = try Daemon()
@@ -69,7 +66,7 @@ struct OperationsTests {
     @Test(.timeLimit(.minutes(2)))
     func sigtermLetsARunningInvocationFinishThenExitsZero() throws {
         // Fuel for 2 s of compiled code too (Wasmtime burns 10^8 in about 0.1 s).
-        let daemon = try Daemon(environment: ["WASMHOST_LIMITS_FUEL": "1000000000000000"])
+        let daemon = try Daemon(environment: ["WASMHOST_LIMITS_FUEL": "1000000000000000", "WASMHOST_LIMITS_TIMEOUT_MS": "60000"])
         // Burns about 2 s of CPU and then returns normally.
         let wat = """
             (module (func (export "work") (param i64) (result i64) (local i64)
@@ -88,22 +85,25 @@ struct OperationsTests {
         let result = LockedArray()
         let finished = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            let answer = try? daemon.invoke(id, "work", "{\"args\":[\(iterations)],\"timeout_ms\":5000}")
+            // A deadline far past the run, so that only a drain that cuts it short fails it.
+            let answer = try? daemon.invoke(id, "work", "{\"args\":[\(iterations)],\"timeout_ms\":60000}")
             result.append(answer?.status ?? 0)
             finished.signal()
         }
-        Thread.sleep(forTimeInterval: 0.5)
+        // SIGTERM only once the invocation is running (not while it is still on its way).
+        let running = Poll.until(seconds: 10) {
+            (try? daemon.request("GET", "/metrics")).flatMap { sample($0.text, "wasmhost_invocations_running") } == 1
+        }
+        try #require(running, "the invocation never showed as running")
         let process = try #require(daemon.process)
         kill(process.processIdentifier, SIGTERM)
-        Thread.sleep(forTimeInterval: 0.2)
-        if process.isRunning {
-            // Draining: not ready, and new invocations are refused.
-            #expect(try daemon.request("GET", "/readyz").status == 503)
-            #expect(try daemon.invoke(id, "work", "{\"args\":[1]}").json["code"] as? String == "not_ready")
-        }
-        finished.wait()
-        process.waitUntilExit()
-        #expect(result.values.first == 200 || result.values.first == 422, "\(result.values)")
+        // Draining: not ready, and new invocations are refused, while the running one goes on.
+        #expect(Poll.until(seconds: 10) { (try? daemon.request("GET", "/readyz"))?.status == 503 })
+        #expect(try daemon.invoke(id, "work", "{\"args\":[1]}").json["code"] as? String == "not_ready")
+        #expect(process.isRunning, "the daemon exited with an invocation still running")
+        #expect(finished.wait(timeout: .now() + 60) == .success)
+        #expect(Poll.until(seconds: 30) { !process.isRunning })
+        #expect(result.values == [200], "the running invocation finished normally")
         #expect(process.terminationStatus == 0)
     }
 

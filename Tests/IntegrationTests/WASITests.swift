@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 /// WASI preview 1 programs built with wasi-libc, over real HTTP.
+@Suite(.timeLimit(.minutes(3)))
 struct WASITests {
     let daemon: Daemon
     init() throws { daemon = try Daemon() }

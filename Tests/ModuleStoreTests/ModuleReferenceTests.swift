@@ -2,6 +2,7 @@ import Testing
 @testable import ModuleStore
 
 /// The id and name rules of API.md: `[a-z0-9][a-z0-9._-]{0,63}`, never 64 hex digits.
+@Suite(.timeLimit(.minutes(3)))
 struct ModuleReferenceTests {
     static let anID = String(repeating: "0123456789abcdef", count: 4)
 

@@ -4,6 +4,7 @@ import Testing
 @testable import ModuleStore
 
 /// Put, resolve, names, delete, list, quota and concurrency on a real on-disk store.
+@Suite(.timeLimit(.minutes(3)))
 struct ModuleStoreTests {
     @Test func idIsTheLowercaseHexSHA256OfTheBytes() {
         #expect(ModuleStore.id(of: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

@@ -3,18 +3,15 @@ import ModuleStore
 import PostgresStore
 import Synchronization
 import Testing
+import TestSupport
+import Hex
 
 /// Two PostgresStore instances over one database behave as two replicas.
 @Suite(.enabled(if: PostgresFixture.url != nil, "needs WASMHOST_TEST_POSTGRES_URL"), .timeLimit(.minutes(1)))
 struct PostgresReplicaTests {
     /// Polls `condition` for up to `seconds`.
     func eventually(within seconds: Double = 2, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return try condition()
+        try Poll.until(seconds: seconds, every: 0.01, condition)
     }
 
     /// Two stores over one fresh schema: replicas A and B.
@@ -78,7 +75,7 @@ struct PostgresReplicaTests {
         defer { PostgresFixture.drop(schema) }
         let bytes = moduleBytes(44)
         let id = ModuleStore.id(of: bytes)
-        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.encode(bytes)
         try PostgresFixture.psql("""
             CREATE TABLE \(schema).wasmhost_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
             INSERT INTO \(schema).wasmhost_schema (version) VALUES (1);

@@ -9,6 +9,7 @@ import Testing
 /// store in a temp dir, and PostgreSQL when `WASMHOST_TEST_POSTGRES_URL` names
 /// a server (`make test` starts a throwaway one). Each PostgreSQL case gets a
 /// schema of its own.
+@Suite(.timeLimit(.minutes(3)))
 struct RegistryContractTests {
     enum Backend: String, CaseIterable, CustomStringConvertible {
         case directory, postgres

@@ -3,6 +3,7 @@ import Testing
 @testable import ModuleStore
 
 /// The start-up scan: what a restart on the same directory finds, and how it treats damage.
+@Suite(.timeLimit(.minutes(3)))
 struct StartupScanTests {
     @Test func aRestartOnTheSameDirectoryRebuildsTheIndex() throws {
         let directory = TemporaryDirectory()

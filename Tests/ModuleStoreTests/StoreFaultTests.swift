@@ -5,6 +5,7 @@ import Testing
 
 /// Faults of the disk under the store: nothing half-stored, a cause named,
 /// missing directories recreated.
+@Suite(.timeLimit(.minutes(3)))
 struct StoreFaultTests {
     @Test func anUploadWhoseNameCannotBeWrittenLeavesNothingBehind() throws {
         let directory = TemporaryDirectory()

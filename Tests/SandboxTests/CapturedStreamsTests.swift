@@ -2,6 +2,7 @@ import Testing
 @testable import Sandbox
 
 /// Capped output streams and log lines.
+@Suite(.timeLimit(.minutes(3)))
 struct CapturedStreamsTests {
     static func append(_ bytes: [UInt8], to stream: inout CapturedStreams.Stream, cap: Int) {
         bytes.withUnsafeBytes { stream.append($0, cap: cap) }

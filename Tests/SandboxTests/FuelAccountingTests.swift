@@ -5,6 +5,7 @@ import Testing
 
 /// `fuel_used` belongs to the invocation that reports it, even when recycled
 /// instances move between threads as fast as they can.
+@Suite(.timeLimit(.minutes(3)))
 struct FuelAccountingTests {
     static let twoExports = """
         (module
@@ -26,6 +27,8 @@ struct FuelAccountingTests {
         let expected = ["short": Runner.invoke(module, "short"), "long": Runner.invoke(module, "long")]
             .mapValues { (try? $0.get().fuelUsed) ?? 0 }
         #expect(expected["short"] != expected["long"])
+        let short = try ExportCall(export: "short", arguments: [], in: module.description)
+        let long = try ExportCall(export: "long", arguments: [], in: module.description)
         let seen = Mutex<[String: Set<UInt64>]>([:])
         let threads = 8
         let rounds = 4_000
@@ -35,7 +38,7 @@ struct FuelAccountingTests {
                 var local: [String: Set<UInt64>] = [:]
                 for round in 0..<rounds {
                     let export = (round + index) % 2 == 0 ? "short" : "long"
-                    let request = InvocationRequest(export: export, arguments: [], input: [], limits: Limits(), wasi: .init())
+                    let request = InvocationRequest(export == "short" ? short : long, limits: Limits())
                     if case .success(let result) = invoker.run(request, module: module, directory: directory) {
                         local[export, default: []].insert(result.fuelUsed)
                     }

@@ -2,6 +2,7 @@ import Testing
 @testable import Sandbox
 
 /// `host.invoke` at the edges: a target that vanishes, a target that exits.
+@Suite(.timeLimit(.minutes(3)))
 struct HostInvokeEdgeTests {
     static let caller = """
         (module
@@ -38,9 +39,10 @@ struct HostInvokeEdgeTests {
 
     @Test func aTargetDeletedBetweenLookupAndLoadIsATrapNotA404() throws {
         let module = try Fixtures.compile(Self.caller)
+        let call = try ExportCall(export: "go", arguments: [], in: module.description)
         let outcome = Runner.onWorker {
             Invoker(configuration: SandboxConfiguration()).run(
-                InvocationRequest(export: "go", arguments: [], input: [], limits: Limits(), wasi: .init()),
+                InvocationRequest(call, limits: Limits()),
                 module: module, directory: VanishingDirectory())
         }
         guard case .failure(let failure) = outcome else {

@@ -3,6 +3,7 @@ import Testing
 
 /// `host.invoke` targets: recycled from their module's pool, reset between
 /// invocations, and held to the calling invocation's fuel and deadline.
+@Suite(.timeLimit(.minutes(3)))
 struct InvokeTargetTests {
     static let worker = """
         (module

@@ -2,6 +2,7 @@ import Testing
 @testable import Sandbox
 
 /// Whole invocations: host imports, fresh instances, deadlines, the reentrancy guard, WASI.
+@Suite(.timeLimit(.minutes(3)))
 struct InvokerTests {
     static let hostGuest = """
         (module

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Sandbox
 
 /// The compiled-module cache: LRU by bytes, one load per id however many miss at once.
+@Suite(.timeLimit(.minutes(3)))
 struct ModuleCacheTests {
     /// Three distinct small modules of the same size (costBytes = size * 3 + 16 KiB).
     static let modules: [CompiledModule] = ["a", "b", "c", "d"].compactMap {
@@ -107,25 +109,33 @@ struct ModuleCacheTests {
         #expect(cache.statistics.hits == 15)
     }
 
-    @Test func aFailedLoadReachesEveryWaiterAndIsNotCached() throws {
+    @Test(.timeLimit(.minutes(1)))
+    func aFailedLoadReachesEveryWaiterAndIsNotCached() throws {
         let cache = ModuleCache(maxBytes: Self.budget(forModules: 4))
         let loads = Tally()
         let failures = Tally()
-        DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            do {
-                _ = try cache.module("broken") { () throws(SandboxError) -> CompiledModule in
-                    loads.add()
-                    Thread.sleep(forTimeInterval: 0.05)
-                    throw .moduleNotFound("broken")
+        let group = DispatchGroup()
+        for _ in 0..<8 {
+            group.enter()
+            Thread {
+                do {
+                    _ = try cache.module("broken") { () throws(SandboxError) -> CompiledModule in
+                        loads.add()
+                        // Fails only once the seven other callers wait for this very load.
+                        _ = Poll.until(seconds: 10) { cache.statistics.hits == 7 }
+                        throw .moduleNotFound("broken")
+                    }
+                } catch let error as SandboxError {
+                    if error == .moduleNotFound("broken") { failures.add() }
+                } catch {
+                    Issue.record("unexpected \(error)")
                 }
-            } catch let error as SandboxError {
-                if error == .moduleNotFound("broken") { failures.add() }
-            } catch {
-                Issue.record("unexpected \(error)")
-            }
+                group.leave()
+            }.start()
         }
+        #expect(group.wait(timeout: .now() + 20) == .success)
         #expect(failures.value == 8)
-        #expect(loads.value >= 1)
+        #expect(loads.value == 1, "the failed load was shared, not repeated per caller")
         #expect(cache.statistics.entries == 0)
         let module = Self.modules[0]
         let later = try cache.module("broken") { () throws(SandboxError) -> CompiledModule in module }

@@ -2,6 +2,7 @@ import Testing
 @testable import Sandbox
 
 /// Upload-time checks: format detection, assembly, validation, imports, limits, description.
+@Suite(.timeLimit(.minutes(3)))
 struct ModuleCompilerTests {
     static let compiler = Fixtures.compiler()
     static let empty: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]

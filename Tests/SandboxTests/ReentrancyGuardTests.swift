@@ -2,6 +2,7 @@ import Testing
 @testable import Sandbox
 
 /// The chain of guest entries: repeat vs depth, and the `LABEL.EXPORT(ARGS)` labels.
+@Suite(.timeLimit(.minutes(3)))
 struct ReentrancyGuardTests {
     static func frame(_ module: String, _ export: String, _ arguments: [WasmValue] = [.i64(1)]) -> Frame {
         Frame(moduleID: module, export: export, arguments: arguments)

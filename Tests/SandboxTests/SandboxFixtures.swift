@@ -1,6 +1,7 @@
 import Foundation
-import Sandbox
+@testable import Sandbox
 import Synchronization
+import Hex
 
 /// Compiles WAT (or binary) modules the way an upload does.
 enum Fixtures {
@@ -19,9 +20,7 @@ enum Fixtures {
     static func id(for bytes: [UInt8]) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        let hex = String(hash, radix: 16)
-        let word = String(repeating: "0", count: 16 - hex.count) + hex
-        return String(repeating: word, count: 4)
+        return String(repeating: Hex.encode(withUnsafeBytes(of: hash.bigEndian, Array.init)), count: 4)
     }
 
     static func fixture(_ relativePath: String) throws -> [UInt8] {
@@ -82,7 +81,13 @@ enum Runner {
         return onWorker {
             let invoker = Invoker(configuration: SandboxConfiguration(
                 limits: limits, interpreterStackBytes: interpreterStackBytes))
-            let request = InvocationRequest(export: export, arguments: arguments, input: input, limits: limits, wasi: wasi)
+            let call: ExportCall
+            do throws(SandboxError) {
+                call = try ExportCall(export: export, arguments: arguments, in: module.description)
+            } catch {
+                return .failure(InvocationFailure(error: error, partial: .nothing))
+            }
+            let request = InvocationRequest(call, input: input, limits: limits, wasi: wasi)
             return invoker.run(request, module: module, directory: directory)
         }
     }
@@ -116,4 +121,11 @@ enum KeepAlive {
         objects.withLock { $0.append(object) }
         return object
     }
+}
+
+extension InvocationResult {
+    /// The measurements of a call refused before it ran.
+    static let nothing = InvocationResult(
+        results: [], output: nil, logs: nil, stdout: nil, stderr: nil, exitCode: nil, truncated: [],
+        fuelUsed: 0, durationMicroseconds: 0, crossings: 0)
 }

@@ -5,6 +5,7 @@ import WAT
 
 /// Pins the wording of WasmKit 0.4.2's traps, which `TrapClassifier` recognises by text:
 /// real guests run through `Invoker`, and real `Trap.description`s go through the classifier.
+@Suite(.timeLimit(.minutes(3)))
 struct TrapClassifierTests {
     static let guests = """
         (module

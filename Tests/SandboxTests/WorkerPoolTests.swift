@@ -1,17 +1,14 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Sandbox
 
 /// Admission: `workers` running plus `maxQueue` waiting, then `submit` refuses.
+@Suite(.timeLimit(.minutes(3)))
 struct WorkerPoolTests {
     /// Waits until `condition` holds, polling, for at most `seconds`.
     static func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        return condition()
+        Poll.until(seconds: seconds, condition)
     }
 
     @Test(arguments: [(1, 0), (2, 3), (3, 1)])

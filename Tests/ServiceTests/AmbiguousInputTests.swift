@@ -4,6 +4,7 @@ import Testing
 
 /// Input that could be read two ways is refused, never guessed (API.md,
 /// "Nothing ambiguous is guessed"); details stay small whatever the module.
+@Suite(.timeLimit(.minutes(3)))
 struct AmbiguousInputTests {
     static let echo = """
         (module (func (export "f") (param i32) (result i32) local.get 0))

@@ -3,6 +3,7 @@ import Testing
 @testable import Service
 
 /// Bearer-token auth on `/v1`: 401 before 404, open health endpoints, constant-time compare.
+@Suite(.timeLimit(.minutes(3)))
 struct AuthTests {
     static let token = "s3cret-token"
 

@@ -4,6 +4,7 @@ import Testing
 @testable import Service
 
 /// The web console's files at `/` and `/console/{asset}`: headers, revalidation, size.
+@Suite(.timeLimit(.minutes(3)))
 struct ConsoleAssetsTests {
     static func consoleFolder() -> URL {
         var url = URL(fileURLWithPath: #filePath)

@@ -1,3 +1,4 @@
+import Glibc
 import HTTPServer
 import ModuleStore
 import Sandbox
@@ -5,6 +6,7 @@ import Testing
 @testable import Service
 
 /// Every problem code against API.md's table, and the problem+json it becomes.
+@Suite(.timeLimit(.minutes(3)))
 struct ErrorCodeTests {
     /// API.md, "Errors: RFC 9457 problem details", row by row.
     static let apiTable: [(String, Int)] = [
@@ -96,7 +98,7 @@ struct ErrorCodeTests {
         (.invalidName("X"), .badRequest),
         (.notFound("m"), .moduleNotFound),
         (.unavailable("the module store's file system is read-only (EROFS: Read-only file system)"), .storageUnavailable),
-        (.io("open /secret/path failed"), .internal),
+        (.io("the module store cannot open", cause: .errno(EIO, operation: "open /secret/path")), .internal),
         (.unavailable("registry down"), .storageUnavailable),
     ])
     func everyStoreErrorMapsToItsCode(error: StoreError, code: ErrorCode) {
@@ -107,7 +109,17 @@ struct ErrorCodeTests {
         #expect(APIError(StoreError.unavailable("registry down")).headers.contains { $0.name == "Retry-After" })
     }
 
-    @Test func anIOFailureDoesNotLeakItsMessage() {
-        #expect(!APIError(StoreError.io("open /var/lib/wasmhost/modules failed")).detail.contains("/var/lib"))
+    @Test func anIOFailureKeepsItsErrnoForTheLogAndDoesNotLeakIt() {
+        let error = APIError(StoreError.io("the module store cannot open", cause: .errno(EIO, operation: "open /var/lib/wasmhost/modules")))
+        #expect(!error.detail.contains("/var/lib") && !error.detail.contains("EIO"))
+        #expect(error.cause?.contains("open /var/lib/wasmhost/modules: EIO") == true, "\(error.cause ?? "nil")")
+    }
+
+    @Test func anInternalSandboxFailureKeepsItsCauseForTheLogOnly() {
+        let error = APIError(SandboxError.internal("wasmtime_store_new failed"))
+        #expect(error.code == .internal)
+        #expect(!error.detail.contains("wasmtime"))
+        #expect(error.cause == "wasmtime_store_new failed")
+        #expect(!String(decoding: error.response.body, as: UTF8.self).contains("wasmtime"))
     }
 }

@@ -2,6 +2,7 @@ import Testing
 @testable import Service
 
 /// Exact integer reading of JSON numbers and strings, and the fit into 32/64-bit patterns.
+@Suite(.timeLimit(.minutes(3)))
 struct ExactIntegerTests {
     @Test(arguments: [
         ("0", false, 0 as UInt64),

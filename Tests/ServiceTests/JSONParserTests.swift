@@ -2,6 +2,7 @@ import Testing
 @testable import Service
 
 /// The strict request-body parser: what it accepts and every way it refuses.
+@Suite(.timeLimit(.minutes(3)))
 struct JSONParserTests {
     static func parse(_ text: String) throws(JSONParser.Failure) -> JSONValue {
         try JSONParser.parse(Array(text.utf8))

@@ -2,6 +2,7 @@ import Testing
 @testable import Service
 
 /// Compact JSON output, and that whatever it writes reads back through the strict parser.
+@Suite(.timeLimit(.minutes(3)))
 struct JSONWriterTests {
     static func text(_ value: JSONValue) -> String { String(decoding: JSONWriter.encode(value), as: UTF8.self) }
 

@@ -5,6 +5,7 @@ import Testing
 /// `GET /v1/modules/{ref}/openapi.json` through `WasmhostService.handle(_:)`.
 /// (make test also validates these documents with openapi-spec-validator and runs
 /// schemathesis and a generated client against them: tests/openapi/.)
+@Suite(.timeLimit(.minutes(3)))
 struct ModuleOpenAPITests {
     static let calc = """
         (module

@@ -3,6 +3,7 @@ import Testing
 @testable import Service
 
 /// `openapi.json` describes exactly the routes and methods the router answers.
+@Suite(.timeLimit(.minutes(3)))
 struct OpenAPIConsistencyTests {
     static let httpMethods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 

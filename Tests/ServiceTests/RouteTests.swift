@@ -2,6 +2,7 @@ import Testing
 @testable import Service
 
 /// Route matching on raw paths, with each `{ref}` / `{export}` segment percent-decoded on its own.
+@Suite(.timeLimit(.minutes(3)))
 struct RouteTests {
     @Test(arguments: [
         ("/healthz", Route.health), ("/readyz", .ready), ("/metrics", .metrics), ("/openapi.json", .openAPI),

@@ -5,6 +5,7 @@ import Sandbox
 @testable import Service
 
 /// The whole API layer through `WasmhostService.handle(_:)`, no socket.
+@Suite(.timeLimit(.minutes(3)))
 struct ServiceHandleTests {
     static let calc = """
         (module
@@ -202,6 +203,20 @@ struct ServiceHandleTests {
         #expect(harness.send("GET", "/readyz").code == "not_ready")
         #expect(harness.send("POST", "/v1/modules/calc/invoke/add", body: #"{"args": [1, 2]}"#).code == "not_ready")
         #expect(harness.send("GET", "/healthz").status == 200)
+    }
+
+    @Test func shutdownStopsThePoolsAfterTheirQueuedWork() throws {
+        let harness = try ServiceHarness()
+        defer { harness.close() }
+        _ = harness.send("POST", "/v1/modules", query: [("name", "calc")], body: Self.calc)
+        let ran = DispatchSemaphore(value: 0)
+        #expect(harness.service.workers.submit { ran.signal() })
+        harness.service.shutdown()
+        #expect(ran.wait(timeout: .now() + 10) == .success)
+        #expect(!harness.service.workers.submit {})
+        #expect(!harness.service.control.submit {})
+        #expect(harness.send("POST", "/v1/modules/calc/invoke/add", body: #"{"args": [1, 2]}"#).status == 503)
+        #expect(harness.send("PUT", "/v1/modules/other", body: Self.calc).status == 503)
     }
 
     @Test func aFullAdmissionQueueAnswers503OverloadedWithRetryAfter() throws {

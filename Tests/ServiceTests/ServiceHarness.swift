@@ -16,18 +16,17 @@ final class ServiceHarness: Sendable {
         directory = NSTemporaryDirectory() + "wasmhost-service-test-\(UUID().uuidString)"
         store = try ModuleStore(dataDirectory: directory, logger: Logger(label: "test.store"))
         service = WasmhostService(configuration: configuration, store: store, logger: Logger(label: "test.service"))
-        // A released service frees its WorkerPools, whose threads then crash the
-        // process (WorkerPool captures itself unowned); keep every service alive.
-        Self.services.withLock { $0.append(service) }
     }
 
-    private static let services = Mutex<[WasmhostService]>([])
-
-    func close() { try? FileManager.default.removeItem(atPath: directory) }
+    /// Stops the service's pools and removes the store.
+    func close() {
+        service.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 
     /// Sends `request` and waits (at most 10 s) for the answer, inline or deferred.
     func send(_ request: HTTPRequest) -> HTTPResponse {
-        service.handle(request).response(waitingAtMost: 10) ?? HTTPResponse(status: 599)
+        service.answer(request, waitingAtMost: 10)
     }
 
     func send(

@@ -1,8 +1,9 @@
-import Sandbox
 import Testing
+@testable import Sandbox
 @testable import Service
 
 /// JSON ⇄ WasmValue by the export's types, as API.md's Values table says.
+@Suite(.timeLimit(.minutes(3)))
 struct ValueCodecTests {
     static func argument(_ json: String, as type: WasmValueType) throws -> WasmValue {
         try ValueCodec.argument(JSONParser.parse(Array(json.utf8)), as: type)
@@ -125,21 +126,26 @@ struct ValueCodecTests {
         #expect(try ValueCodec.argument(json, as: .f64) == .f64(bits))
     }
 
-    @Test func argumentsAreCountedAndNamedBySignature() throws {
-        let add = FunctionSignature(params: [.i32, .i32], results: [.i32])
-        let error = #expect(throws: APIError.self) { try ValueCodec.arguments([.number("1")], for: add, export: "add") }
-        #expect(error?.code == .badArgs)
-        #expect(error?.detail == "add(i32, i32) -> i32 takes 2 arguments, got 1")
-        let one = FunctionSignature(params: [.i64], results: [])
-        let single = #expect(throws: APIError.self) { try ValueCodec.arguments([], for: one, export: "f") }
-        #expect(single?.detail == "f(i64) -> () takes 1 argument, got 0")
-        #expect(try ValueCodec.arguments([.number("1"), .string("0x2")], for: add, export: "add") == [.i32(1), .i32(2)])
+    /// The call target of a module that exports one function.
+    private static func target(_ name: String, _ signature: FunctionSignature) throws -> CallTarget {
+        try CallTarget(export: name, in: ModuleDescription(exports: [.init(name: name, entity: .function(signature))], imports: []))
     }
 
-    @Test func aBadArgumentNamesItsPositionTypeAndTheSignature() {
-        let signature = FunctionSignature(params: [.i32, .f64], results: [.f64, .i32])
+    @Test func argumentsAreCountedAndNamedBySignature() throws {
+        let add = try Self.target("add", FunctionSignature(params: [.i32, .i32], results: [.i32]))
+        let error = #expect(throws: APIError.self) { try ValueCodec.call([.number("1")], for: add) }
+        #expect(error?.code == .badArgs)
+        #expect(error?.detail == "add(i32, i32) -> i32 takes 2 arguments, got 1")
+        let one = try Self.target("f", FunctionSignature(params: [.i64], results: []))
+        let single = #expect(throws: APIError.self) { try ValueCodec.call([], for: one) }
+        #expect(single?.detail == "f(i64) -> () takes 1 argument, got 0")
+        #expect(try ValueCodec.call([.number("1"), .string("0x2")], for: add).arguments == [.i32(1), .i32(2)])
+    }
+
+    @Test func aBadArgumentNamesItsPositionTypeAndTheSignature() throws {
+        let mix = try Self.target("mix", FunctionSignature(params: [.i32, .f64], results: [.f64, .i32]))
         let error = #expect(throws: APIError.self) {
-            try ValueCodec.arguments([.number("1"), .string("x")], for: signature, export: "mix")
+            try ValueCodec.call([.number("1"), .string("x")], for: mix)
         }
         #expect(error?.code == .badArgs)
         #expect(error?.detail.hasPrefix("mix(i32, f64) -> (f64, i32): argument 2 (f64) ") == true, "\(error?.detail ?? "")")

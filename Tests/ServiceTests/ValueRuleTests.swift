@@ -5,6 +5,7 @@ import Testing
 
 /// The value rules: the bounds both the converter and the schema read, and the
 /// integer string pattern against the converter's own reading.
+@Suite(.timeLimit(.minutes(3)))
 struct ValueRuleTests {
     @Test(arguments: [
         (IntegerRule.i32Argument, "-2147483648", "4294967295"),

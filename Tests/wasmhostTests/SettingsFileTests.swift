@@ -4,6 +4,7 @@ import Testing
 @testable import wasmhost
 
 /// `Settings.load`: the YAML file under flags (and the environment).
+@Suite(.timeLimit(.minutes(3)))
 struct SettingsFileTests {
     static func withYAML<T>(_ text: String, _ body: (String) async throws -> T) async throws -> T {
         let path = NSTemporaryDirectory() + "wasmhost-settings-\(UUID().uuidString).yaml"

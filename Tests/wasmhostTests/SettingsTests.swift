@@ -1,10 +1,13 @@
 import Configuration
 import Foundation
+import HTTPServer
 import PostgresStore
+import Service
 import Testing
 @testable import wasmhost
 
 /// Start-up configuration: defaults, every key, and the errors that name the key.
+@Suite(.timeLimit(.minutes(3)))
 struct SettingsTests {
     static func settings(_ values: [AbsoluteConfigKey: ConfigValue]) throws -> Settings {
         try Settings(reader: ConfigReader(providers: [InMemoryProvider(values: values)]))
@@ -64,11 +67,11 @@ struct SettingsTests {
     @Test func withNothingConfiguredEveryKeyHasItsDefault() throws {
         let settings = try Self.settings([:])
         let expected: [String: String] = [
-            "http.listen": "127.0.0.1 8080", "http.event_threads": "\(System.defaultEventThreads)", "http.thread_stack_bytes": "\(1 << 20)",
+            "http.listen": "127.0.0.1 8080", "http.event_threads": "\(HTTPServerConfiguration.defaultEventThreads)", "http.thread_stack_bytes": "\(1 << 20)",
             "http.max_connections": "16384", "http.idle_timeout_seconds": "30", "http.request_timeout_seconds": "30",
             "store.data_dir": "./data", "store.max_bytes": "0",
             "limits.max_module_bytes": "\(32 << 20)", "limits.max_request_bytes": "\(8 << 20)",
-            "limits.max_concurrent": "\(System.coreCount)", "limits.max_queue": "64", "limits.fuel": "100000000",
+            "limits.max_concurrent": "\(ServiceConfiguration.defaultMaxConcurrent)", "limits.max_queue": "64", "limits.fuel": "100000000",
             "limits.timeout_ms": "5000", "limits.max_memory_bytes": "\(64 << 20)", "limits.max_table_elements": "100000",
             "limits.max_output_bytes": "\(1 << 20)", "limits.max_reentrancy_depth": "64",
             "sandbox.worker_stack_bytes": "\(8 << 20)", "sandbox.interpreter_stack_bytes": "\(512 << 10)",

@@ -1,7 +1,7 @@
 import ModuleStore
 
 /// A libpq failure: no connection at all, or an error the server reported.
-enum PostgresError: Error, Sendable {
+enum PostgresError: Error, Sendable, CustomStringConvertible {
     /// The server cannot be reached or the connection broke.
     case connection(String)
     /// The server answered with an error (`sqlstate` is the five-character code).
@@ -33,10 +33,19 @@ enum PostgresError: Error, Sendable {
         }
     }
 
-    /// The client-safe store error; server messages stay in the logs.
+    /// The failure as the server log shows it.
+    var description: String {
+        switch self {
+        case .connection(let message): "PostgreSQL connection: \(message)"
+        case .server(let state, let message): "PostgreSQL \(state): \(message)"
+        case .unexpected(let message): "PostgreSQL result: \(message)"
+        }
+    }
+
+    /// The client-safe store error; server messages travel as its cause, for the logs.
     var storeError: StoreError {
         meansUnreachable
             ? .unavailable("the module registry (PostgreSQL) cannot be reached; retry shortly")
-            : .io("the module registry failed to read or write")
+            : .io("the module registry failed to read or write", cause: .underlying(description))
     }
 }

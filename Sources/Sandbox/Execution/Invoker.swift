@@ -18,7 +18,9 @@ public struct Invoker: Sendable {
     }
 
     /// Runs `request` against `module`. Nothing survives the call: the instance
-    /// is fresh, or a recycled one reset to its post-instantiation state.
+    /// is fresh, or a recycled one reset to its post-instantiation state. The
+    /// call was checked against `module`'s description when it was made
+    /// (``CallTarget``); the engines do not check it again.
     public func run(
         _ request: InvocationRequest, module: CompiledModule, directory: any ModuleDirectory
     ) -> Result<InvocationResult, InvocationFailure> {
@@ -32,26 +34,5 @@ public struct Invoker: Sendable {
             return components.run(request, module: module, code: code, directory: directory)
         #endif
         }
-    }
-}
-
-/// Checks both engines make before running: the export is a function and the
-/// arguments match its parameters.
-enum InvocationChecks {
-    static func arguments(_ request: InvocationRequest, module: CompiledModule) -> SandboxError? {
-        guard let signature = module.description.function(named: request.export) else {
-            if let other = module.description.exports.first(where: { $0.name == request.export }) {
-                return .notAFunction(name: request.export, kind: other.entity.kind)
-            }
-            return .exportNotFound(name: request.export, functions: module.description.functionNames)
-        }
-        guard request.arguments.count == signature.params.count,
-            zip(request.arguments, signature.params).allSatisfy({ $0.type == $1 })
-        else {
-            return .badArgs(
-                "\(signature.display(name: request.export)) takes \(signature.params.count) arguments, "
-                    + "got \(request.arguments.count)")
-        }
-        return nil
     }
 }

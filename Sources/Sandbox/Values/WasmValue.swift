@@ -1,3 +1,5 @@
+import Hex
+
 /// A WebAssembly value, without WasmKit types, as it crosses the Sandbox boundary.
 ///
 /// Integers and floats are kept as raw bit patterns so that nothing is rounded
@@ -33,7 +35,7 @@ public enum WasmValue: Sendable, Hashable {
         case .i64(let bits): String(Int64(bitPattern: bits))
         case .f32(let bits): FloatText.format(Float(bitPattern: bits))
         case .f64(let bits): FloatText.format(Double(bitPattern: bits))
-        case .v128(let bytes): "0x" + bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        case .v128(let bytes): "0x" + Hex.encode(bytes)
         case .ref(_, let handle): handle.map { "ref:\($0)" } ?? "null"
         }
     }

@@ -11,6 +11,13 @@ public struct APIError: Error, Sendable {
     public var extras: [(String, JSONValue)] = []
     /// Extra headers (`Allow`, `Retry-After`, `WWW-Authenticate`).
     public var headers: [(name: String, value: String)] = []
+    /// What failed underneath (an errno, an engine's message, a lower layer's
+    /// error): logged with the request id where the error becomes a response
+    /// (``WasmhostService/problem(_:_:)``), never sent.
+    public var cause: String?
+
+    /// The detail of every `internal` problem: the cause is in the server log.
+    static let internalDetail = "an unexpected failure in wasmhost; the server log has its cause under this answer's X-Request-Id"
 
     public init(_ code: ErrorCode, _ detail: String) {
         self.code = code
@@ -66,7 +73,9 @@ extension APIError {
             self.init(.overloaded, "too many invocations are running and queued; retry shortly")
             headers = [("Retry-After", "1")]
         case .notReady: self.init(.notReady, "the server is draining and takes no new invocations")
-        case .internal(let detail): self.init(.internal, detail)
+        case .internal(let cause):
+            self.init(.internal, Self.internalDetail)
+            self.cause = cause
         }
     }
 
@@ -91,7 +100,9 @@ extension APIError {
         case .invalidName(let name):
             self.init(.badRequest, "name '\(name)' must match [a-z0-9][a-z0-9._-]{0,63} and not be 64 hex digits")
         case .notFound(let ref): self.init(.moduleNotFound, "no module with id or name '\(ref)'")
-        case .io: self.init(.internal, "the module store failed to read or write")
+        case .io(let detail, let cause):
+            self.init(.internal, Self.internalDetail)
+            self.cause = "\(detail): \(cause)"
         case .unavailable(let detail):
             self.init(.storageUnavailable, detail)
             headers = [("Retry-After", "1")]

@@ -1,3 +1,5 @@
+import Hex
+
 /// Builds compact JSON text into a byte buffer.
 public struct JSONWriter {
     /// The text so far.
@@ -53,8 +55,7 @@ public struct JSONWriter {
                 case UInt8(ascii: "\r"): raw("\\r")
                 case UInt8(ascii: "\t"): raw("\\t")
                 default:
-                    let hex = String(byte, radix: 16)
-                    raw("\\u00" + (hex.count == 1 ? "0" + hex : hex))
+                    raw("\\u00" + Hex.encode(CollectionOfOne(byte)))
                 }
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))

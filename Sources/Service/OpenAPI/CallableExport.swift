@@ -6,7 +6,8 @@ import Sandbox
 /// Core modules build these from their signatures (``core(_:)``). This is the
 /// extension point for components: build them from WIT function types, with
 /// named parameters (the document then also offers `args` as an object) and
-/// the WIT text as `documentation`.
+/// the WIT text as `documentation`. The invoke route reads a call's arguments
+/// through the matching ``CallArguments``.
 struct CallableExport: Sendable {
     /// One parameter.
     struct Parameter: Sendable {

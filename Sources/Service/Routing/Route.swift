@@ -1,4 +1,5 @@
 import Foundation
+import Hex
 
 /// A route of the API, matched from the raw path with each segment percent-decoded.
 enum Route: Equatable {
@@ -110,10 +111,8 @@ enum PercentDecoding {
         while let byte = input.popFirst() {
             switch byte {
             case UInt8(ascii: "%"):
-                guard input.count >= 2, let high = hexValue(input[input.startIndex]),
-                    let low = hexValue(input[input.startIndex + 1])
-                else { return nil }
-                bytes.append(high << 4 | low)
+                guard input.count >= 2, let decoded = Hex.decode(input.prefix(2)) else { return nil }
+                bytes += decoded
                 input = input.dropFirst(2)
             case UInt8(ascii: "+") where plusAsSpace:
                 bytes.append(UInt8(ascii: " "))
@@ -122,14 +121,5 @@ enum PercentDecoding {
             }
         }
         return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

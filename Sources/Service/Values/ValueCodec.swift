@@ -5,21 +5,20 @@ enum ValueCodec {
     /// Why one argument was refused; the caller adds the signature.
     struct ArgumentFailure: Error { let message: String }
 
-    /// Converts the `args` array for `signature`, or throws `bad_args` naming it.
-    static func arguments(_ values: [JSONValue], for signature: FunctionSignature, export: String) throws(APIError) -> [WasmValue] {
-        guard values.count == signature.params.count else {
-            throw APIError(.badArgs, "\(signature.display(name: export)) takes \(signature.params.count) argument\(signature.params.count == 1 ? "" : "s"), got \(values.count)")
-        }
-        var converted: [WasmValue] = []
-        converted.reserveCapacity(values.count)
-        for (index, (value, type)) in zip(values, signature.params).enumerated() {
-            do {
-                converted.append(try argument(value, as: type))
-            } catch {
-                throw APIError(.badArgs, "\(signature.display(name: export)): argument \(index + 1) (\(type.rawValue)) \(error.message)")
+    /// The call of `target` with the `args` array converted by its parameter
+    /// types, or `bad_args` naming the signature and the argument.
+    static func call(_ values: [JSONValue], for target: CallTarget) throws(APIError) -> ExportCall {
+        do throws(SandboxError) {
+            return try target.call(converting: values) { value, type, index throws(SandboxError) in
+                do throws(ArgumentFailure) {
+                    return try argument(value, as: type)
+                } catch {
+                    throw .badArgs("\(target.signature.display(name: target.export)): argument \(index + 1) (\(type.rawValue)) \(error.message)")
+                }
             }
+        } catch {
+            throw APIError(error)
         }
-        return converted
     }
 
     /// Converts one argument by the rule of its type (``ValueRule/argument(for:)``),

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// A finished child process: exit status and what it wrote.

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Glibc
 
@@ -63,12 +64,7 @@ final class Daemon: @unchecked Sendable {
     /// Waits until the log contains `text` (lines are written in batches, at
     /// least every 100 ms); false after `seconds`.
     func logEventually(contains text: String, seconds: Double = 10) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if log.contains(text) { return true }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        return log.contains(text)
+        Poll.until(seconds: seconds, every: 0.02) { log.contains(text) }
     }
 
     var isRunning: Bool { process?.isRunning ?? false }
@@ -81,12 +77,7 @@ final class Daemon: @unchecked Sendable {
 
     /// Polls until `condition` holds or `seconds` pass; returns whether it held.
     func waitFor(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
+        Poll.until(seconds: seconds, every: 0.02, condition)
     }
 
     /// `kill -9`.

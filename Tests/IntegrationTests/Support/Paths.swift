@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// Locations of the repository, the built daemon and the fixtures.
@@ -30,7 +31,3 @@ enum Paths {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// The engine this test run's daemons use: `WASMHOST_SANDBOX_ENGINE` (make test
