@@ -51,10 +51,30 @@ struct EngineComparison {
         try emit("wasi_hello", "WASI hello `_start`, fresh", sides, samples: (200, 1000)) { side in
             try side.path.invoke(side.modules.hello, "_start", [], directory: side.modules.directory)
         }
+        try component(sides)
         try runaway(sides)
         try emit("chain_compile", "chain.wasm upload: `ModuleCompiler.compile` (Wasmtime: Cranelift)", sides, samples: (5, 5)) { side in
             _ = try side.path.compiler.compile(binary: side.modules.chainBytes, id: "bench-\(UInt64.random(in: 0...UInt64.max))")
         }
+    }
+
+    /// Issue 13's in-process row, Wasmtime only (WasmKit runs no components):
+    /// `greet("world")` on a small component, a new store + instantiate + call + lift.
+    func component(_ sides: [Side]) throws {
+        guard let side = sides.first(where: { $0.engine == .wasmtime }) else { return }
+        let greeter = try side.path.compiled(try bench.bytes("Tests/Fixtures/components/strings.wat")).module
+        let request = InvocationRequest(
+            component: "greet", arguments: [.string("world")], limits: side.path.configuration.limits)
+        var samples: [UInt64] = []
+        for _ in 0..<rounds {
+            samples += try Self.samples(bench.iterations(4000)) {
+                guard case .success = side.path.invoker.run(request, module: greeter, directory: side.modules.directory) else {
+                    throw BenchFailure("greet failed")
+                }
+            }
+        }
+        let what = "component `greet(\"world\")`: new store + instantiate + call + lift (`Invoker.run`; Wasmtime only)"
+        print("component_greet\t\(what)\tnan\t\(Summary(samples).median)\t–/\(samples.count)")
     }
 
     /// One row: `rounds` alternating rounds per engine, the median of all samples.
