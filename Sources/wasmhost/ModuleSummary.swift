@@ -14,11 +14,17 @@ enum ModuleSummary {
     static func text(of description: JSONValue, file: String) -> String {
         let id = description["id"]?.text ?? "?"
         let size = description["size"]?.text ?? "?"
-        var lines = ["\(file): valid module, \(size) bytes, id \(id)"]
+        let kind = description["kind"]?.text ?? "module"
+        var lines = ["\(file): valid \(kind), \(size) bytes, id \(id)"]
         for (title, key) in [("exports", "exports"), ("imports", "imports")] {
             let entries = description[key]?.elements ?? []
             lines.append(entries.isEmpty ? "\(title): none" : "\(title):")
             for entry in entries {
+                // A component's imports are interface names (`wasi:cli/stdout@0.2.0`).
+                if let interface = entry.text {
+                    lines.append("  " + interface)
+                    continue
+                }
                 let name = key == "imports"
                     ? "\(entry["module"]?.text ?? "?").\(entry["name"]?.text ?? "?")" : (entry["name"]?.text ?? "?")
                 let kind = entry["kind"]?.text ?? "?"
@@ -30,6 +36,12 @@ enum ModuleSummary {
 
     private static func line(name: String, kind: String, _ entry: JSONValue) -> String {
         switch kind {
+        case "func" where entry["result"] != nil:
+            // A component function: named WIT-typed parameters and one result.
+            let params = (entry["params"]?.elements ?? []).map { "\($0["name"]?.text ?? "?"): \($0["type"]?.text ?? "?")" }
+            let result = entry["result"]?.text.map { " -> \($0)" } ?? ""
+            let note = entry["callable"] == .bool(false) ? "  (not callable: \(entry["detail"]?.text ?? "?"))" : ""
+            return "\(name)(\(params.joined(separator: ", ")))\(result)\(note)"
         case "func", "tag":
             let params = entry["params"]?.elements.compactMap(\.text).joined(separator: ", ") ?? ""
             let results = entry["results"]?.elements.compactMap(\.text) ?? []

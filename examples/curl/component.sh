@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Components with JSON: uploads a component (the componentize-py one from
-# `make component-fixtures` when built, else the hand-written greeter in
-# Tests/Fixtures/components/strings.wat) as "greeter", shows its WIT, calls
+# Components with JSON: uploads a component (FILE, by default the hand-written
+# greeter in Tests/Fixtures/components/strings.wat; the componentize-py one is
+# .build/components/python-app.wasm after `make component-fixtures`, about 20 s
+# to compile on upload) as "greeter", shows its WIT, calls
 # greet("world") with args as an array and as an object, then runs a WASI 0.2
 # command (wasi:cli/run) with arguments and reads its stdout and exit code, and
 # deletes both.
@@ -12,10 +13,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
 
 root="$WH_EXAMPLES_DIR/.."
-built="$root/.build/components/python-app.wasm"
-default="$root/Tests/Fixtures/components/strings.wat"
-[[ -r "$built" ]] && default="$built"
-file="${1:-$default}"
+file="${1:-$root/Tests/Fixtures/components/strings.wat}"
 name="${2:-greeter}"
 [[ -r "$file" ]] || wh_die "cannot read $file"
 

@@ -32,3 +32,6 @@ wasmhost_stop_on_exit "$WORK" "${COMPONENTS_KEEP:-}"
 wasmhost_start "$WASMHOST_BIN" "$WORK" components WASMHOST_SANDBOX_ENGINE=wasmtime WASMHOST_LOG_LEVEL=warning
 echo "components: daemon pid $WASMHOST_PID on $WASMHOST_BASE, work dir $WORK"
 python3 "$HERE/reference.py" --daemon "$WASMHOST_BASE"
+# The componentize-py component and the WASI 0.2 command through curl, as the README shows.
+WASMHOST_URL="$WASMHOST_BASE" bash "$HERE/../../examples/curl/component.sh" "$HERE/../../.build/components/python-app.wasm" >/dev/null
+echo "components: examples/curl/component.sh passed with the componentize-py component"

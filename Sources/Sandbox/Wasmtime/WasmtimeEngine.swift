@@ -201,14 +201,7 @@ final class WasmtimeModule: @unchecked Sendable {
 
     /// The serialized code, for the artifact store.
     func serialized() -> [UInt8]? {
-        var bytes = wasm_byte_vec_t()
-        if let error = wasmtime_module_serialize(module, &bytes) {
-            _ = WasmtimeError.take(error)
-            return nil
-        }
-        defer { wasm_byte_vec_delete(&bytes) }
-        guard let data = bytes.data else { return [] }
-        return Array(UnsafeBufferPointer(start: data, count: bytes.size))
+        WasmtimeBytes.taken { wasmtime_module_serialize(module, &$0) }
     }
 
     deinit {
@@ -246,6 +239,19 @@ enum WasmtimeError {
 }
 
 enum WasmtimeBytes {
+    /// The bytes `produce` writes into a vector Wasmtime allocates (freed here),
+    /// or `nil` when it fails.
+    static func taken(_ produce: (inout wasm_byte_vec_t) -> OpaquePointer?) -> [UInt8]? {
+        var bytes = wasm_byte_vec_t()
+        if let error = produce(&bytes) {
+            _ = WasmtimeError.take(error)
+            return nil
+        }
+        defer { wasm_byte_vec_delete(&bytes) }
+        guard let data = bytes.data else { return [] }
+        return Array(UnsafeBufferPointer(start: data, count: bytes.size))
+    }
+
     /// Lends `name`'s UTF-8 bytes and their count (names may contain NUL, so no `strlen`).
     static func withName<R>(_ name: String, _ body: (UnsafePointer<CChar>?, Int) -> R) -> R {
         var bytes = Array(name.utf8)

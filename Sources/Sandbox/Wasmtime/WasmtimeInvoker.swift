@@ -11,28 +11,12 @@ struct WasmtimeInvoker: Sendable {
     func run(
         _ request: InvocationRequest, module: CompiledModule, code: WasmtimeModule, directory: any ModuleDirectory
     ) -> Result<InvocationResult, InvocationFailure> {
-        let limits = request.limits
         // The module's own engine: its code runs only in that engine's stores.
-        let engine = code.engine
-        let invocation = WasmtimeInvocation(engine: engine, directory: directory, request: request, stackReserve: stackReserve)
-        engine.ticker.begin()
-        let outcome = execute(request, module: module, code: code, invocation: invocation)
-        // Every figure is read before the stores (and their pool slots) are released.
-        let remaining = invocation.targets[module.id].map { WasmtimeInvocation.fuel(of: $0.context) } ?? limits.fuel
-        invocation.close()
-        engine.ticker.end()
-        let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
-        let micros = Int((Watchdog.now() - request.receivedAt) / 1000)
-        switch outcome {
-        case .success(let values):
-            var answer = invocation.result(usesWASI: module.usesWASI, fuelUsed: fuelUsed, micros: micros)
-            answer.results = values
-            return .success(answer)
-        case .failure(let error):
-            var partial = invocation.result(usesWASI: module.usesWASI, fuelUsed: fuelUsed, micros: micros)
-            partial.exitCode = nil
-            return .failure(InvocationFailure(error: error, partial: partial))
-        }
+        WasmtimeInvocation.run(
+            request, engine: code.engine, directory: directory, stackReserve: stackReserve, usesWASI: module.usesWASI,
+            root: { $0.targets[module.id]?.context },
+            body: { execute(request, module: module, code: code, invocation: $0) },
+            fill: { answer, values in answer.results = values })
     }
 
     private func execute(
@@ -63,6 +47,34 @@ struct WasmtimeInvoker: Sendable {
 }
 
 extension WasmtimeInvocation {
+    /// One invocation on `engine`: `body` runs while the epoch ticker does; every
+    /// figure is read (fuel from the `root` store) before the stores and their pool
+    /// slots are released; `fill` puts what `body` returned into the answer.
+    static func run<Values>(
+        _ request: InvocationRequest, engine: WasmtimeEngine, directory: any ModuleDirectory, stackReserve: Int,
+        usesWASI: Bool, root: (WasmtimeInvocation) -> OpaquePointer?,
+        body: (WasmtimeInvocation) -> Result<Values, SandboxError>, fill: (inout InvocationResult, Values) -> Void
+    ) -> Result<InvocationResult, InvocationFailure> {
+        let limits = request.limits
+        let invocation = WasmtimeInvocation(engine: engine, directory: directory, request: request, stackReserve: stackReserve)
+        engine.ticker.begin()
+        let outcome = body(invocation)
+        let remaining = root(invocation).map { fuel(of: $0) } ?? limits.fuel
+        invocation.close()
+        engine.ticker.end()
+        let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
+        let micros = Int((Watchdog.now() - request.receivedAt) / 1000)
+        var answer = invocation.result(usesWASI: usesWASI, fuelUsed: fuelUsed, micros: micros)
+        switch outcome {
+        case .success(let values):
+            fill(&answer, values)
+            return .success(answer)
+        case .failure(let error):
+            answer.exitCode = nil
+            return .failure(InvocationFailure(error: error, partial: answer))
+        }
+    }
+
     /// What the invocation produced besides its results. WASI streams and the exit
     /// code are there when the root (`usesWASI`) or a module it called used WASI.
     func result(usesWASI rootUsesWASI: Bool, fuelUsed: UInt64, micros: Int) -> InvocationResult {

@@ -18,14 +18,7 @@ final class WasmtimeComponent: @unchecked Sendable {
 
     /// The serialized code, for the artifact store.
     func serialized() -> [UInt8]? {
-        var bytes = wasm_byte_vec_t()
-        if let error = wasmtime_component_serialize(component, &bytes) {
-            _ = WasmtimeError.take(error)
-            return nil
-        }
-        defer { wasm_byte_vec_delete(&bytes) }
-        guard let data = bytes.data else { return [] }
-        return Array(UnsafeBufferPointer(start: data, count: bytes.size))
+        WasmtimeBytes.taken { wasmtime_component_serialize(component, &$0) }
     }
 
     deinit { wasmtime_component_delete(component) }

@@ -9,39 +9,27 @@ struct WasmtimeComponentInvoker: Sendable {
     func run(
         _ request: InvocationRequest, module: CompiledModule, code: WasmtimeComponent, directory: any ModuleDirectory
     ) -> Result<InvocationResult, InvocationFailure> {
-        let limits = request.limits
-        let engine = code.engine
-        let invocation = WasmtimeInvocation(engine: engine, directory: directory, request: request, stackReserve: stackReserve)
-        engine.ticker.begin()
-        let outcome: Result<ComponentValue?, SandboxError>
         let resultType = code.description.function(named: request.export)?.result
-        do {
-            let value = try invocation.callComponent(
-                module, code: code, export: request.export, arguments: request.componentArguments, caller: nil)
-            outcome = .success(Self.commandOutcome(value, export: request.export, code: code, invocation: invocation))
-        } catch let exit as WasmtimeExit {
-            invocation.exitCode = exit.code
-            outcome = .success(nil)
-        } catch {
-            outcome = .failure(WasmtimeInvocation.map(error, limits: limits))
-        }
-        // Every figure is read before the stores are released.
-        let remaining = invocation.components[module.id].map { WasmtimeInvocation.fuel(of: $0.context) } ?? limits.fuel
-        invocation.close()
-        engine.ticker.end()
-        let fuelUsed = limits.fuel >= remaining ? limits.fuel - remaining : limits.fuel
-        let micros = Int((Watchdog.now() - request.receivedAt) / 1000)
-        var result = invocation.result(usesWASI: code.description.usesWASI, fuelUsed: fuelUsed, micros: micros)
-        switch outcome {
-        case .success(let value):
-            result.componentResults = zip([value].compactMap { $0 }, [resultType].compactMap { $0 }).map {
-                TypedComponentValue(value: $0, type: $1)
-            }
-            return .success(result)
-        case .failure(let error):
-            result.exitCode = nil
-            return .failure(InvocationFailure(error: error, partial: result))
-        }
+        return WasmtimeInvocation.run(
+            request, engine: code.engine, directory: directory, stackReserve: stackReserve,
+            usesWASI: code.description.usesWASI, root: { $0.components[module.id]?.context },
+            body: { invocation -> Result<ComponentValue?, SandboxError> in
+                do {
+                    let value = try invocation.callComponent(
+                        module, code: code, export: request.export, arguments: request.componentArguments, caller: nil)
+                    return .success(Self.commandOutcome(value, export: request.export, code: code, invocation: invocation))
+                } catch let exit as WasmtimeExit {
+                    invocation.exitCode = exit.code
+                    return .success(nil)
+                } catch {
+                    return .failure(WasmtimeInvocation.map(error, limits: request.limits))
+                }
+            },
+            fill: { answer, value in
+                answer.componentResults = zip([value].compactMap { $0 }, [resultType].compactMap { $0 }).map {
+                    TypedComponentValue(value: $0, type: $1)
+                }
+            })
     }
 }
 
