@@ -195,6 +195,16 @@ say ""
 python3 scripts/bench/engines_table.py "$WORK/engines-inprocess.tsv" "$WORK/engines-http.tsv" >>"$REPORT"
 say ""
 
+log "0b. components over HTTP (issue 13)"
+start_daemon components WASMHOST_SANDBOX_ENGINE=wasmtime
+say "### Components over HTTP (issue 13; release daemon on Wasmtime, logging to a file)"
+say ""
+say "The in-process call is the \`component greet\` row above. \`duration_us\` includes the hand-off to a worker."
+say ""
+python3 scripts/bench/components.py "http://127.0.0.1:$DAEMON_PORT" --seconds "$DURATION" >>"$REPORT"
+say ""
+stop_pid "$DAEMON_PID"
+
 # ---------------------------------------------------------------- 1. in-process
 # Sections 1, 5 and 6 profile WasmKit, whose instance recycling they measure.
 export WASMHOST_SANDBOX_ENGINE=wasmkit

@@ -87,7 +87,7 @@ def main():
     print("| component benchmark | measured | target |")
     print("|---|---|---|")
     print(f"| greet(\"world\"): parse + instantiate + call + lift (daemon `duration_us`), median / p99 | "
-          f"{statistics.median(greet):.0f} / {p99(greet):.0f} µs (core add: {statistics.median(add):.0f} / {p99(add):.0f} µs) | ≤ 30 µs |")
+          f"{statistics.median(greet):.0f} / {p99(greet):.0f} µs (core add: {statistics.median(add):.0f} / {p99(add):.0f} µs) | – (≤ 30 µs in-process: see the engine table) |")
     print(f"| same, wall time per sequential HTTP call, median | {statistics.median(greet_wall):.0f} µs "
           f"(core add: {statistics.median(add_wall):.0f} µs) | – |")
     print(f"| HTTP invoke greet vs invoke add, wrk 2 threads 32 connections {args.seconds} s | "
