@@ -187,17 +187,13 @@ struct ComponentTypeReader {
             })
         case WASMHOST_CVT_ENUM:
             let enumeration = type.of.enum_
-            return .enumeration((0..<wasmtime_component_enum_type_names_count(enumeration)).compactMap { index in
-                var name: UnsafePointer<CChar>?
-                var length = 0
-                return wasmtime_component_enum_type_names_nth(enumeration, index, &name, &length) ? Self.string(name, length) : nil
+            return .enumeration(Self.names(count: wasmtime_component_enum_type_names_count(enumeration)) {
+                wasmtime_component_enum_type_names_nth(enumeration, $0, $1, $2)
             })
         case WASMHOST_CVT_FLAGS:
             let flags = type.of.flags
-            return .flags((0..<wasmtime_component_flags_type_names_count(flags)).compactMap { index in
-                var name: UnsafePointer<CChar>?
-                var length = 0
-                return wasmtime_component_flags_type_names_nth(flags, index, &name, &length) ? Self.string(name, length) : nil
+            return .flags(Self.names(count: wasmtime_component_flags_type_names_count(flags)) {
+                wasmtime_component_flags_type_names_nth(flags, $0, $1, $2)
             })
         case WASMHOST_CVT_RESULT:
             let result = type.of.result
@@ -239,6 +235,17 @@ struct ComponentTypeReader {
     private func finish() -> ComponentDescription {
         for resource in resources { wasmtime_component_resource_type_delete(resource.type) }
         return ComponentDescription(functions: functions, types: types, imports: imports, exportedInterfaces: interfaces)
+    }
+
+    /// The `count` names an `nth` accessor gives (enum cases, flags).
+    private static func names(
+        count: Int, _ nth: (Int, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafeMutablePointer<Int>) -> Bool
+    ) -> [String] {
+        (0..<count).compactMap { index in
+            var name: UnsafePointer<CChar>?
+            var length = 0
+            return nth(index, &name, &length) ? string(name, length) : nil
+        }
     }
 
     static func string(_ pointer: UnsafePointer<CChar>?, _ count: Int) -> String {
