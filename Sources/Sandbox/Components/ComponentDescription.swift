@@ -8,12 +8,18 @@ public struct ComponentDescription: Sendable, Equatable {
         public let result: WITType?
         /// Lifted with the component model's async ABI (`async func`).
         public let isAsync: Bool
+        /// Why JSON cannot call this function, or `nil` when it can; worked out
+        /// once here, since every invocation asks.
+        public let notCallableReason: String?
 
         public init(name: String, params: [WITType.Field], result: WITType?, isAsync: Bool = false) {
             self.name = name
             self.params = params
             self.result = result
             self.isAsync = isAsync
+            notCallableReason = isAsync
+                ? "async functions need the component model's async ABI, which this host does not run"
+                : params.lazy.compactMap(\.type.notCallableReason).first ?? result?.notCallableReason
         }
 
         /// The interface part of ``name`` (`example:demo/geo`), `nil` at the top level.
@@ -29,12 +35,6 @@ public struct ComponentDescription: Sendable, Equatable {
         /// True for `run` of `wasi:cli/run` (a WASI 0.2 command).
         public var isCommandRun: Bool {
             plainName == "run" && (interface?.hasPrefix("wasi:cli/run@") ?? false)
-        }
-
-        /// Why JSON cannot call this function, or `nil` when it can.
-        public var notCallableReason: String? {
-            if isAsync { return "async functions need the component model's async ABI, which this host does not run" }
-            return params.lazy.compactMap(\.type.notCallableReason).first ?? result?.notCallableReason
         }
     }
 
@@ -61,19 +61,29 @@ public struct ComponentDescription: Sendable, Equatable {
     /// Interfaces the component exports.
     public let exportedInterfaces: [String]
 
+    /// Every name an invoke path can use for a function (its full name, and its
+    /// plain name when no other function has it), built once: each invocation looks up.
+    private let byName: [String: Int]
+
     public init(functions: [Function], types: [NamedType], imports: [String], exportedInterfaces: [String]) {
         self.functions = functions
         self.types = types
         self.imports = imports
         self.exportedInterfaces = exportedInterfaces
+        var byName: [String: Int] = [:]
+        let plainCounts = Dictionary(functions.map { ($0.plainName, 1) }, uniquingKeysWith: +)
+        for (index, function) in functions.enumerated().reversed() where plainCounts[function.plainName] == 1 {
+            byName[function.plainName] = index
+        }
+        // Full names win over plain ones; the first of a repeated name wins.
+        for (index, function) in functions.enumerated().reversed() { byName[function.name] = index }
+        self.byName = byName
     }
 
     /// The function an invoke path names: its full name, or its plain name
     /// when no other function has that plain name.
     public func function(named name: String) -> Function? {
-        if let exact = functions.first(where: { $0.name == name }) { return exact }
-        let plain = functions.filter { $0.plainName == name }
-        return plain.count == 1 ? plain[0] : nil
+        byName[name].map { functions[$0] }
     }
 
     /// The names an invoke path can use, for error details.

@@ -54,10 +54,7 @@ extension ModuleCompiler {
             if let artifacts, let code = compiled.serialized() { artifacts.save(id: id, code: code) }
         }
         let description = compiled.description
-        let info: ModuleInfo
-        do { info = try ModuleInfo(bytes: Self.emptyModule, features: SandboxConfiguration.features) } catch {
-            throw .internal("the empty module does not parse")
-        }
+        guard let info = Self.componentInfo else { throw .internal("the empty module does not parse") }
         var module = CompiledModule(
             id: id, size: binary.count, description: info.description, usesWASI: description.usesWASI,
             callsOtherModules: description.imports.contains(ComponentImports.hostInterface),
@@ -69,6 +66,8 @@ extension ModuleCompiler {
         #endif
     }
 
-    /// `(module)`: the core facts of a component, which has no core exports of its own.
-    static let emptyModule: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
+    /// The core facts of a component, which has no core exports of its own: those
+    /// of `(module)`, parsed once.
+    static let componentInfo: ModuleInfo? = try? ModuleInfo(
+        bytes: [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00], features: SandboxConfiguration.features)
 }

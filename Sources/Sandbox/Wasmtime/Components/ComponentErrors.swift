@@ -45,14 +45,9 @@ enum ComponentErrors {
         return .trap(detail: cause(of: message), backtrace: WasmtimeTraps.backtrace(ofError: error))
     }
 
-    /// The innermost cause: the last line of Wasmtime's "Caused by:" list.
+    /// The innermost cause: the last line of Wasmtime's "Caused by:" list, without its number.
     static func cause(of message: String) -> String {
-        let line = message.split(separator: "\n").last.map { String($0.drop { $0 == " " }) } ?? message
-        // "    0: text" numbering of the cause list.
-        if let colon = line.firstIndex(of: ":"), line[..<colon].allSatisfy(\.isNumber), colon != line.startIndex {
-            return String(line[line.index(after: colon)...].drop { $0 == " " })
-        }
-        return line
+        WasmtimeError.oneLine(message.split(separator: "\n").last.map(String.init) ?? message)
     }
 }
 #endif
